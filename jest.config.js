@@ -1,0 +1,9 @@
+/** Unit specs live beside the code; end-to-end suites live in test/. */
+module.exports = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  rootDir: '.',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testTimeout: 60000,
+};

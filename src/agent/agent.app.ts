@@ -1,0 +1,17 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig, type RawEnv } from '../shared/config/load-config';
+import { createHttpApp } from '../shared/http/create-http-app';
+import { AgentConfig } from './agent.config';
+import { AgentModule } from './agent.module';
+
+export function loadAgentConfig(raw: RawEnv): AgentConfig {
+  return loadConfig(AgentConfig, raw);
+}
+
+export async function createAgentApp(config: AgentConfig): Promise<NestExpressApplication> {
+  return createHttpApp(AgentModule.forRoot(config), config, {
+    title: 'intrabridge agent',
+    description: 'Intranet agent admin API: data sources, relay connection, data log.',
+    version: '1',
+  });
+}

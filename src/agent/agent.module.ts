@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '../shared/config/config.module';
+import { DatabaseModule } from '../shared/database/database.module';
+import { HealthModule } from '../shared/health/health.module';
+import { LoggingModule } from '../shared/logging/logging.module';
+import type { AgentConfig } from './agent.config';
+import { AGENT_SCHEMA } from './agent.schema';
+
+/** Root of the intranet agent profile. */
+@Module({})
+export class AgentModule {
+  static forRoot(config: AgentConfig): DynamicModule {
+    return {
+      module: AgentModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot(AGENT_SCHEMA),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '../shared/config/config.module';
+import { DatabaseModule } from '../shared/database/database.module';
+import { HealthModule } from '../shared/health/health.module';
+import { LoggingModule } from '../shared/logging/logging.module';
+import type { RelayConfig } from './relay.config';
+import { RELAY_SCHEMA } from './relay.schema';
+
+/** Root of the public relay profile. */
+@Module({})
+export class RelayModule {
+  static forRoot(config: RelayConfig): DynamicModule {
+    return {
+      module: RelayModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot(RELAY_SCHEMA),
+        HealthModule,
+      ],
+    };
+  }
+}

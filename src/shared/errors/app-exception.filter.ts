@@ -1,0 +1,57 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppException, type AppErrorBody } from './app.exception';
+import { codeForStatus, ErrorCode } from './error-code';
+
+/**
+ * Maps every error to one JSON shape `{statusCode, code, message, requestId}`. Unknown errors
+ * become a generic 500 (details go to the log, never to the caller).
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const body = this.toBody(exception);
+    body.requestId = typeof request.id === 'string' ? request.id : undefined;
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    if (exception instanceof AppException && exception.headers) {
+      response.set(exception.headers);
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): AppErrorBody {
+    if (exception instanceof AppException) {
+      return {
+        statusCode: exception.getStatus(),
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { statusCode: status, code: codeForStatus(status), message: messageOf(exception) };
+    }
+    return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error' };
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.join('; ');
+  return exception.message;
+}

@@ -1,0 +1,55 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '../config/app.config';
+import { AppExceptionFilter } from '../errors/app-exception.filter';
+import { createValidationPipe } from '../errors/validation.pipe';
+import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { jsonBody } from './json-body';
+
+export interface ApiDescription {
+  title: string;
+  description: string;
+  version: string;
+}
+
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * Builds a profile's Nest app with what every profile shares: structured logger, one error
+ * shape, strict validation, JSON body limit and the OpenAPI document at /docs.
+ */
+export async function createHttpApp(
+  rootModule: DynamicModule,
+  config: AppConfig,
+  api: ApiDescription,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(...jsonBody(JSON_BODY_LIMIT));
+  app.useGlobalFilters(new AppExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  setUpSwagger(app, api);
+  app.flushLogs();
+  return app;
+}
+
+function setUpSwagger(app: NestExpressApplication, api: ApiDescription): void {
+  const document = new DocumentBuilder()
+    .setTitle(api.title)
+    .setDescription(api.description)
+    .setVersion(api.version)
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'docs-json',
+  });
+}

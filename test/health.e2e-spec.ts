@@ -1,0 +1,54 @@
+import { DataSource } from 'typeorm';
+import { startAgent, startRelay, type RunningApp } from './utils/test-apps';
+
+describe.each([
+  ['relay', startRelay],
+  ['agent', startAgent],
+])('%s health', (_profile, start) => {
+  let running: RunningApp<unknown>;
+
+  beforeAll(async () => {
+    running = await start();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  it('GET /healthz answers 200 while the process is up', async () => {
+    const response = await fetch(`${running.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 when the database answers', async () => {
+    const response = await fetch(`${running.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ready',
+      checks: { database: { ok: true } },
+    });
+  });
+
+  it('serves the OpenAPI document and Swagger UI without authentication', async () => {
+    const doc = await fetch(`${running.url}/docs-json`);
+    expect(doc.status).toBe(200);
+    expect(await doc.json()).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    const ui = await fetch(`${running.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
+
+  it('GET /readyz answers 503 with a JSON reason once the database is gone', async () => {
+    await running.app.get(DataSource).destroy();
+    const response = await fetch(`${running.url}/readyz`);
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      statusCode: 503,
+      code: 'NOT_READY',
+      message: expect.stringContaining('database'),
+      details: { database: { ok: false, reason: expect.any(String) } },
+    });
+    expect(body.requestId).toBe(response.headers.get('x-request-id'));
+  });
+});
