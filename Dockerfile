@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# One build, two images: `docker build --target relay .` and `docker build --target agent .`
+# .ci/replay-runtime.sh replays the runtime stage outside Docker: keep the two in step.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build
+
+FROM node:20-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Native modules used here (bufferutil, argon2) ship prebuilt binaries; no install scripts run.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js"]
+
+FROM runtime AS relay
+ENV APP_PROFILE=relay \
+    HOST=0.0.0.0 \
+    PORT=8080
+EXPOSE 8080
+
+FROM runtime AS agent
+# Inside a container the admin API must listen on all interfaces to be published at all;
+# publish it only on the intranet side (or not at all) and keep AGENT_ADMIN_TOKEN secret.
+ENV APP_PROFILE=agent \
+    HOST=0.0.0.0 \
+    PORT=8081
+EXPOSE 8081
