@@ -47,7 +47,7 @@ export async function spawnProfile(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${profile} did not start: ${stderr.join('\n')}`)),
@@ -57,7 +57,7 @@ export async function spawnProfile(
       clearTimeout(timer);
       reject(new Error(`${profile} exited with ${code}: ${stderr.join('\n')}`));
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = parseLogLine(line);
       logs.push(entry);
       if (entry.msg === 'listening' && typeof entry.port === 'number') {
