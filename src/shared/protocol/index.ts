@@ -1,0 +1,45 @@
+export { FrameFlag, FrameType } from './frame-type';
+export type {
+  CatalogFrame,
+  CatalogPayload,
+  DataFrame,
+  DatasourceCatalogEntry,
+  DatasourceType,
+  EndFrame,
+  Frame,
+  GoAwayFrame,
+  GoAwayPayload,
+  HelloAckFrame,
+  HelloAckPayload,
+  HelloFrame,
+  HelloPayload,
+  HttpHeaders,
+  OpenFrame,
+  OpenPayload,
+  PingFrame,
+  PongFrame,
+  Principal,
+  ResetFrame,
+  ResetPayload,
+  ResponseFrame,
+  ResponsePayload,
+  WindowFrame,
+} from './frame.types';
+export {
+  allocateDataFrame,
+  decodeFrame,
+  encodeDataFrame,
+  encodeEndFrame,
+  encodeFrame,
+  encodeWindowFrame,
+} from './frame-codec';
+export type { DecodeOptions } from './frame-codec';
+export { ProtocolError, ProtocolErrorCode } from './protocol-error';
+export type { ProtocolErrorOptions } from './protocol-error';
+export { CloseCode } from './close-code';
+export { ResetCode } from './reset-code';
+export { PROTOCOL_VERSION, isCompatible } from './protocol-version';
+export * from './protocol-limits';
+export { isHttpToken, isValidHeaderName, isValidHeaderValue } from './payload-schema';
+export { DATASOURCE_NAME_PATTERN } from './payload-validators';
+export { ReceiveWindow, SendWindow } from './stream-window';
