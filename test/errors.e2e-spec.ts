@@ -1,3 +1,4 @@
+import { json } from './utils/http';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength } from 'class-validator';
 import { Public } from '../src/shared/auth/public.decorator';
@@ -48,7 +49,7 @@ describe('error shape and request ids', () => {
 
   async function expectError(response: Response, status: number, code: string) {
     expect(response.status).toBe(status);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({ statusCode: status, code, message: expect.any(String) });
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
     return body;
@@ -105,7 +106,7 @@ describe('error shape and request ids', () => {
     });
     expect(response.headers.get('x-request-id')).toBe('req-42.a:b');
     const failed = await post('{', { 'X-Request-Id': 'trace-7' });
-    expect((await failed.json()).requestId).toBe('trace-7');
+    expect((await json(failed)).requestId).toBe('trace-7');
   });
 
   it('replaces a missing or malformed X-Request-Id with a fresh UUID', async () => {

@@ -1,3 +1,4 @@
+import { json } from './utils/http';
 import { DataSource } from 'typeorm';
 import { startAgent, startRelay, type RunningApp } from './utils/test-apps';
 
@@ -42,7 +43,7 @@ describe.each([
     await running.app.get(DataSource).destroy();
     const response = await fetch(`${running.url}/readyz`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({
       statusCode: 503,
       code: 'NOT_READY',

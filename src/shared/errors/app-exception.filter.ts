@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AppException, type AppErrorBody } from './app.exception';
 import { codeForStatus, ErrorCode } from './error-code';
+import { writeErrorResponse } from './write-error-response';
 
 /**
  * Maps every error to one JSON shape `{statusCode, code, message, requestId}`. Unknown errors
@@ -20,14 +21,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
     }
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    if (exception instanceof AppException && exception.headers) {
+    if (exception instanceof AppException && exception.headers && !response.headersSent) {
       response.set(exception.headers);
     }
-    response.status(body.statusCode).json(body);
+    writeErrorResponse(response, body);
   }
 
   private toBody(exception: unknown): AppErrorBody {

@@ -15,6 +15,11 @@ export interface ApiDescription {
   version: string;
 }
 
+export interface HttpAppOptions {
+  /** Path prefixes whose request bodies are streamed by their handlers, never parsed. */
+  streamedPrefixes?: readonly string[];
+}
+
 export const JSON_BODY_LIMIT = '1mb';
 
 /**
@@ -25,6 +30,7 @@ export async function createHttpApp(
   rootModule: DynamicModule,
   config: AppConfig,
   api: ApiDescription,
+  options: HttpAppOptions = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     bufferLogs: true,
@@ -34,7 +40,7 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  app.use(...jsonBody(JSON_BODY_LIMIT));
+  app.use(...jsonBody(JSON_BODY_LIMIT, options.streamedPrefixes));
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app, api);

@@ -17,11 +17,22 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'request.size.invalid': [400, ErrorCode.BadRequest, 'Request size did not match Content-Length'],
 };
 
-/** JSON body parsing with a size limit, whose failures carry this API's error codes. */
-export function jsonBody(limit: string): [RequestHandler, ErrorRequestHandler] {
+/**
+ * JSON body parsing with a size limit, whose failures carry this API's error codes. Paths
+ * under `streamedPrefixes` are left unread: their bodies are streamed on, not parsed.
+ */
+export function jsonBody(
+  limit: string,
+  streamedPrefixes: readonly string[] = [],
+): [RequestHandler, ErrorRequestHandler] {
   const translate: ErrorRequestHandler = (error: BodyParserError, _req, _res, next) => {
     const known = error?.type ? BODY_ERRORS[error.type] : undefined;
     next(known ? new AppException(known[1], known[2], known[0]) : error);
   };
-  return [json({ limit }), translate];
+  const parse = json({ limit });
+  const parseUnlessStreamed: RequestHandler = (req, res, next) => {
+    if (streamedPrefixes.some((prefix) => req.url.startsWith(prefix))) return next();
+    return parse(req, res, next);
+  };
+  return [parseUnlessStreamed, translate];
 }

@@ -1,0 +1,193 @@
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type WebSocket from 'ws';
+import {
+  CloseCode,
+  decodeFrame,
+  encodeFrame,
+  FrameType,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Frame,
+} from '../protocol';
+
+export interface FrameSocketOptions {
+  maxFrameSize: number;
+  /** Above this many bytes queued on the socket, senders of bodies wait for 'drain'. */
+  maxBufferedBytes: number;
+  heartbeatIntervalMs: number;
+}
+
+export interface FrameSocketEvents {
+  /** Called for every valid frame; throwing a ProtocolError closes the connection. */
+  onFrame(frame: Frame): void;
+  onClose(code: number, reason: string): void;
+}
+
+const PING_SIZE = 8;
+/** A peer silent for this many heartbeat intervals is taken for dead. */
+const DEAD_AFTER_INTERVALS = 2.5;
+
+/**
+ * One tunnel WebSocket seen as a stream of protocol frames: decodes and validates what
+ * arrives, batches what leaves (writes issued in one tick share one syscall), tells senders
+ * when the socket is congested, and runs heartbeats that both detect a dead peer and measure
+ * the round trip. Used by both ends of the tunnel.
+ */
+export class FrameSocket {
+  private readonly socket: Socket;
+  private corked = false;
+  private drainWaiters: Array<() => void> = [];
+  private heartbeat?: NodeJS.Timeout;
+  private lastHeard = Date.now();
+  private closed = false;
+  private readonly pingsInFlight = new Map<string, number>();
+  rttMs: number | undefined;
+  lastHeartbeatAt: Date | undefined;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: FrameSocketOptions,
+    private readonly events: FrameSocketEvents,
+  ) {
+    this.socket = (ws as unknown as { _socket: Socket })._socket;
+    this.socket.on('drain', () => this.wakeDrainWaiters());
+    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    ws.on('close', (code, reason) => this.handleClose(code, reason.toString()));
+    ws.on('error', () => undefined);
+    this.scheduleHeartbeat(options.heartbeatIntervalMs);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.ws.readyState === this.ws.OPEN;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get congested(): boolean {
+    return this.ws.bufferedAmount > this.options.maxBufferedBytes;
+  }
+
+  /** Resolves once the socket has room again (immediately when it has). */
+  whenWritable(): Promise<void> {
+    if (!this.congested || !this.isOpen) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  send(frame: Buffer): void {
+    if (!this.isOpen) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.uncork());
+    }
+    this.bytesOut += frame.length;
+    this.ws.send(frame, { binary: true });
+  }
+
+  sendFrame(frame: Frame): void {
+    this.send(encodeFrame(frame));
+  }
+
+  /** The heartbeat interval can change once the relay's HELLO_ACK names it. */
+  setHeartbeatInterval(ms: number): void {
+    this.options.heartbeatIntervalMs = ms;
+    this.scheduleHeartbeat(ms);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopHeartbeat();
+    this.wakeDrainWaiters();
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
+      this.ws.close(code, reason.slice(0, 120));
+      // A peer that does not answer the close handshake is cut off.
+      setTimeout(() => this.ws.terminate(), 2_000).unref();
+    }
+  }
+
+  /** Drops the connection at once, without a close handshake (dead peer). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    this.lastHeard = Date.now();
+    this.bytesIn += data.length;
+    try {
+      if (!isBinary) {
+        throw new ProtocolError(ProtocolErrorCode.PROTOCOL_ERROR, 'text messages are not allowed');
+      }
+      const frame = decodeFrame(data, { maxFrameSize: this.options.maxFrameSize });
+      if (frame.type === FrameType.PING) {
+        this.sendFrame({ type: FrameType.PONG, streamId: 0, payload: frame.payload });
+      } else if (frame.type === FrameType.PONG) {
+        this.recordPong(frame.payload);
+      } else {
+        this.events.onFrame(frame);
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.close(error.closeCode, `${error.code}: ${error.message}`);
+      } else {
+        this.close(CloseCode.INTERNAL_ERROR, 'internal error');
+        throw error;
+      }
+    }
+  }
+
+  private recordPong(payload: Buffer): void {
+    const sentAt = this.pingsInFlight.get(payload.toString('hex'));
+    if (sentAt === undefined) return;
+    this.pingsInFlight.clear();
+    this.rttMs = Number(process.hrtime.bigint() - BigInt(sentAt)) / 1e6;
+    this.lastHeartbeatAt = new Date();
+  }
+
+  private scheduleHeartbeat(intervalMs: number): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => this.beat(intervalMs), intervalMs);
+    this.heartbeat.unref();
+  }
+
+  private beat(intervalMs: number): void {
+    if (Date.now() - this.lastHeard > intervalMs * DEAD_AFTER_INTERVALS) {
+      this.close(CloseCode.GOING_AWAY, 'heartbeat timeout');
+      this.terminate();
+      return;
+    }
+    const payload = randomBytes(PING_SIZE);
+    if (this.pingsInFlight.size > 16) this.pingsInFlight.clear();
+    this.pingsInFlight.set(payload.toString('hex'), Number(process.hrtime.bigint()));
+    this.sendFrame({ type: FrameType.PING, streamId: 0, payload });
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  private wakeDrainWaiters(): void {
+    if (this.drainWaiters.length === 0 || (this.congested && this.isOpen)) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private handleClose(code: number, reason: string): void {
+    this.closed = true;
+    this.stopHeartbeat();
+    this.wakeDrainWaiters();
+    this.events.onClose(code, reason);
+  }
+}
