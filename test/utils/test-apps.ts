@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createAgentApp, loadAgentConfig } from '../../src/agent/agent.app';
 import type { AgentConfig } from '../../src/agent/agent.config';
 import { AgentModule } from '../../src/agent/agent.module';
-import { createRelayApp, loadRelayConfig } from '../../src/relay/relay.app';
+import { createRelayApp, loadRelayConfig, RELAY_HTTP_OPTIONS } from '../../src/relay/relay.app';
 import type { RelayConfig } from '../../src/relay/relay.config';
 import { RelayModule } from '../../src/relay/relay.module';
 import type { RawEnv } from '../../src/shared/config/load-config';
@@ -40,7 +40,7 @@ export async function startRelayWith(
   env: RawEnv = {},
 ): Promise<RunningApp<RelayConfig>> {
   return startApp(env, loadRelayConfig, (config) =>
-    createHttpApp(wrap(RelayModule.forRoot(config), extra), config, TEST_API),
+    createHttpApp(wrap(RelayModule.forRoot(config), extra), config, TEST_API, RELAY_HTTP_OPTIONS),
   );
 }
 

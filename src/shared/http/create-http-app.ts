@@ -1,5 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -18,6 +19,8 @@ export interface ApiDescription {
 export interface HttpAppOptions {
   /** Path prefixes whose request bodies are streamed by their handlers, never parsed. */
   streamedPrefixes?: readonly string[];
+  /** Serve the app's WebSocket gateways (raw `ws`, binary frames) on the same port. */
+  webSockets?: boolean;
 }
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -41,6 +44,10 @@ export async function createHttpApp(
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(...jsonBody(JSON_BODY_LIMIT, options.streamedPrefixes));
+  if (options.webSockets) {
+    // Gateways here speak binary frames; skip the adapter's per-message JSON parsing.
+    app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  }
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app, api);

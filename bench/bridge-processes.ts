@@ -1,0 +1,170 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const MAIN_JS = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a profile from the build output and waits for its "listening" log line. */
+export async function startProcess(
+  profile: 'relay' | 'agent',
+  env: Record<string, string>,
+): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: {
+      PATH: process.env.PATH,
+      APP_PROFILE: profile,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${profile} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening' && entry.port) resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  return {
+    child,
+    pid: child.pid!,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+async function api<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const response = await fetch(url, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export interface Bridge {
+  relay: RunningProcess;
+  agent: RunningProcess;
+  agentId: string;
+  apiKey: string;
+  proxyBase: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Relay and agent as production processes on the embedded database, an agent registered,
+ * one HTTP datasource `svc` pointing at `upstreamUrl`, and an API key granted everything.
+ */
+export async function startBridge(
+  upstreamUrl: string,
+  relayEnv: Record<string, string> = {},
+): Promise<Bridge> {
+  const dir = mkdtempSync(join(tmpdir(), 'ib-bench-'));
+  const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
+  const relay = await startProcess('relay', {
+    DATA_DIR: join(dir, 'relay'),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_PASSWORD: adminPassword,
+    ...relayEnv,
+  });
+  const { accessToken } = await api<{ accessToken: string }>(`${relay.url}/api/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'admin', password: adminPassword }),
+  });
+  const me = await api<{ id: string }>(`${relay.url}/api/v1/auth/me`, { token: accessToken });
+  const agent = await api<{ id: string; secret: string }>(`${relay.url}/api/v1/agents`, {
+    method: 'POST',
+    token: accessToken,
+    body: JSON.stringify({ name: `bench-${randomBytes(4).toString('hex')}` }),
+  });
+  const key = await api<{ id: string; key: string }>(`${relay.url}/api/v1/api-keys`, {
+    method: 'POST',
+    token: accessToken,
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  await api(`${relay.url}/api/v1/grants`, {
+    method: 'POST',
+    token: accessToken,
+    body: JSON.stringify({
+      apiKeyId: key.id,
+      agentId: agent.id,
+      datasource: '*',
+      operations: ['GET', 'POST'],
+    }),
+  });
+  void me;
+  const datasources = join(dir, 'datasources.json');
+  writeFileSync(
+    datasources,
+    JSON.stringify([
+      {
+        name: 'svc',
+        type: 'http',
+        http: {
+          baseUrl: upstreamUrl,
+          allowedMethods: ['GET', 'POST'],
+          timeoutMs: 60_000,
+          maxBodyBytes: 2 ** 40,
+        },
+      },
+    ]),
+  );
+  const agentProcess = await startProcess('agent', {
+    DATA_DIR: join(dir, 'agent'),
+    AGENT_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    RELAY_URL: relay.url,
+    AGENT_ID: agent.id,
+    AGENT_SECRET: agent.secret,
+    AGENT_DATASOURCES_FILE: datasources,
+  });
+  const proxyBase = `${relay.url}/api/v1/proxy/${agent.id}/svc`;
+  await waitFor(
+    async () => (await fetch(`${proxyBase}/json1k`, { headers: { 'x-api-key': key.key } })).ok,
+  );
+  return {
+    relay,
+    agent: agentProcess,
+    agentId: agent.id,
+    apiKey: key.key,
+    proxyBase,
+    stop: async () => {
+      await agentProcess.stop();
+      await relay.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('bridge did not come up');
+}

@@ -1,0 +1,208 @@
+/**
+ * Direct vs through intrabridge, on loopback: request rate and latency for 1 KiB and 1 MiB
+ * answers, relay + agent CPU per call, streaming throughput and peak memory.
+ * Run: npm run bench  (builds first; prints a Markdown table, writes bench/results/latest.md)
+ */
+import autocannon from 'autocannon';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { startBridge, type Bridge } from './bridge-processes';
+import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
+import { startUpstream } from './upstream';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const STREAM_DOWN = Number(process.env.BENCH_STREAM_DOWN ?? 1024 ** 3);
+const STREAM_UP = Number(process.env.BENCH_STREAM_UP ?? 512 * 1024 ** 2);
+const MIB = 1024 * 1024;
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function load(
+  url: string,
+  connections: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: SECONDS, headers, pipelining: 1 });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+interface CaseRow {
+  name: string;
+  direct: LoadResult;
+  bridged: LoadResult;
+  cpuMsPerCall: number;
+}
+
+async function loadCase(
+  bridge: Bridge,
+  upstream: string,
+  name: string,
+  path: string,
+  connections: number,
+): Promise<CaseRow> {
+  const direct: LoadResult[] = [];
+  const bridged: LoadResult[] = [];
+  const cpu: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    direct.push(await load(`${upstream}${path}`, connections));
+    const before = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
+    const through = await load(`${bridge.proxyBase}${path}`, connections, {
+      'x-api-key': bridge.apiKey,
+    });
+    const after = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
+    bridged.push(through);
+    cpu.push(((after - before) * 1000) / Math.max(1, through.requests));
+  }
+  const pick = (runs: LoadResult[]): LoadResult => ({
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    requests: median(runs.map((r) => r.requests)),
+  });
+  const row = { name, direct: pick(direct), bridged: pick(bridged), cpuMsPerCall: median(cpu) };
+  console.error(`bench: ${name}: ${(row.bridged.rps / row.direct.rps).toFixed(2)}x direct`);
+  return row;
+}
+
+async function download(url: string, headers: Record<string, string>): Promise<number> {
+  const started = process.hrtime.bigint();
+  const bytes = await new Promise<number>((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      let total = 0;
+      res.on('data', (chunk: Buffer) => (total += chunk.length));
+      res.on('end', () => resolve(total));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (bytes !== STREAM_DOWN) throw new Error(`download got ${bytes} bytes`);
+  return bytes / MIB / seconds;
+}
+
+async function upload(url: string, headers: Record<string, string>): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024, 0x62);
+  const chunks = STREAM_UP / chunk.length;
+  const body = Readable.from(
+    (function* () {
+      for (let i = 0; i < chunks; i++) yield chunk;
+    })(),
+  );
+  const started = process.hrtime.bigint();
+  const answer = await new Promise<string>((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('error', reject);
+    body.pipe(req);
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if ((JSON.parse(answer) as { received: number }).received !== STREAM_UP)
+    throw new Error(`upload answer ${answer}`);
+  return STREAM_UP / MIB / seconds;
+}
+
+async function streamCase(bridge: Bridge, upstream: string) {
+  const headers = { 'x-api-key': bridge.apiKey };
+  const idle = { relay: rssBytes(bridge.relay.pid), agent: rssBytes(bridge.agent.pid) };
+  const relayPeak = sampleRss(bridge.relay.pid);
+  const agentPeak = sampleRss(bridge.agent.pid);
+  const down = [];
+  const up = [];
+  const directDown = [];
+  const directUp = [];
+  for (let run = 0; run < RUNS; run++) {
+    directDown.push(await download(`${upstream}/bytes?size=${STREAM_DOWN}`, {}));
+    down.push(await download(`${bridge.proxyBase}/bytes?size=${STREAM_DOWN}`, headers));
+    directUp.push(await upload(`${upstream}/sink`, {}));
+    up.push(await upload(`${bridge.proxyBase}/sink`, headers));
+  }
+  return {
+    downMBs: median(down),
+    upMBs: median(up),
+    directDownMBs: median(directDown),
+    directUpMBs: median(directUp),
+    relayPeakAboveIdleMiB: (relayPeak.stop() - idle.relay) / MIB,
+    agentPeakAboveIdleMiB: (agentPeak.stop() - idle.agent) / MIB,
+  };
+}
+
+function table(rows: CaseRow[], stream: Awaited<ReturnType<typeof streamCase>>): string {
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const lines = [
+    `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on the embedded database.`,
+    '',
+    '| case | direct req/s | bridge req/s | ratio | direct p50/p99 ms | bridge p50/p99 ms | relay+agent CPU ms/call | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.direct.rps)} | ${fmt(r.bridged.rps)} | ${fmt(r.bridged.rps / r.direct.rps, 2)}x | ${r.direct.p50}/${r.direct.p99} | ${r.bridged.p50}/${r.bridged.p99} | ${fmt(r.cpuMsPerCall, 3)} | ${r.bridged.errors} |`,
+    ),
+    '',
+    '| stream | direct MB/s | bridge MB/s | ratio |',
+    '| --- | ---: | ---: | ---: |',
+    `| ${STREAM_DOWN / MIB} MiB download | ${fmt(stream.directDownMBs)} | ${fmt(stream.downMBs)} | ${fmt(stream.downMBs / stream.directDownMBs, 2)}x |`,
+    `| ${STREAM_UP / MIB} MiB upload | ${fmt(stream.directUpMBs)} | ${fmt(stream.upMBs)} | ${fmt(stream.upMBs / stream.directUpMBs, 2)}x |`,
+    '',
+    `Peak RSS above idle while streaming: relay ${fmt(stream.relayPeakAboveIdleMiB, 1)} MiB, agent ${fmt(stream.agentPeakAboveIdleMiB, 1)} MiB.`,
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const upstream = await startUpstream();
+  const bridge = await startBridge(upstream.url);
+  try {
+    const rows = [
+      await loadCase(bridge, upstream.url, '1 KiB JSON, 1 conn', '/json1k', 1),
+      await loadCase(bridge, upstream.url, '1 KiB JSON, 10 conns', '/json1k', 10),
+      await loadCase(bridge, upstream.url, '1 KiB JSON, 50 conns', '/json1k', 50),
+      await loadCase(bridge, upstream.url, '1 MiB body, 10 conns', `/bytes?size=${MIB}`, 10),
+      await loadCase(bridge, upstream.url, '1 MiB body, 50 conns', `/bytes?size=${MIB}`, 50),
+    ];
+    const stream = await streamCase(bridge, upstream.url);
+    const healthy = await fetch(`${bridge.proxyBase}/json1k`, {
+      headers: { 'x-api-key': bridge.apiKey },
+    });
+    const output = `${table(rows, stream)}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
+    console.log(output);
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', 'latest.md'), output);
+  } finally {
+    await bridge.stop();
+    upstream.server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TunnelClient } from './tunnel-client';
+import type { TunnelStatus } from './tunnel-status';
+
+@ApiTags('connection')
+@ApiBearerAuth()
+@Controller('api/v1/connection')
+export class TunnelStatusController {
+  constructor(private readonly tunnel: TunnelClient) {}
+
+  @Get('status')
+  @ApiOperation({
+    summary:
+      'Tunnel state (connected, connecting, backing-off, auth-failed), since, last error, RTT, counts',
+  })
+  status(): TunnelStatus {
+    return this.tunnel.status();
+  }
+}

@@ -1,0 +1,134 @@
+import type { Request, Response } from 'express';
+import { ResetCode, type ResponsePayload } from '../../shared/protocol';
+import { writeErrorResponse } from '../../shared/errors/write-error-response';
+import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
+import type { RelayStream, StreamListener } from '../tunnel/relay-stream';
+import { TunnelErrorCode } from '../tunnel/tunnel-error-code';
+
+/** How each way a call can fail reaches the caller. */
+const FAILURES: Record<string, [number, string]> = {
+  [TunnelErrorCode.AgentDisconnected]: [502, TunnelErrorCode.AgentDisconnected],
+  [ResetCode.DEADLINE_EXCEEDED]: [504, TunnelErrorCode.UpstreamTimeout],
+  [ResetCode.DATASOURCE_NOT_FOUND]: [404, 'DATASOURCE_NOT_FOUND'],
+  [ResetCode.OPERATION_NOT_ALLOWED]: [403, 'OPERATION_NOT_ALLOWED'],
+  [ResetCode.REFUSED_STREAM]: [503, TunnelErrorCode.AgentBusy],
+  [ResetCode.CANCELLED]: [502, TunnelErrorCode.UpstreamError],
+  [ResetCode.UPSTREAM_ERROR]: [502, TunnelErrorCode.UpstreamError],
+};
+
+export interface CallOutcome {
+  status: number;
+  errorCode?: string;
+  bytesIn: number;
+  bytesOut: number;
+  contentType?: string;
+}
+
+/**
+ * Bridges one caller's HTTP exchange and its tunnel stream: answer head and body flow to the
+ * caller as they arrive, credit flows back as the caller drains, and the deadline, the
+ * caller leaving and the agent vanishing each end the call exactly once.
+ */
+export class ProxyCall implements StreamListener {
+  private stream?: RelayStream;
+  private timer?: NodeJS.Timeout;
+  private unreleased = 0;
+  private waitingForDrain = false;
+  private ended = false;
+  private errorCode?: string;
+  bytesOut = 0;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly requestId: string,
+    private readonly timeoutMs: number,
+    private readonly onDone: (outcome: CallOutcome) => void,
+  ) {}
+
+  start(stream: RelayStream, hasBody: boolean): void {
+    this.stream = stream;
+    this.armTimer();
+    this.res.on('close', () => this.callerGone());
+    if (hasBody) {
+      void stream.sendBody(this.req).then(() => undefined);
+    }
+  }
+
+  onResponse(head: ResponsePayload): void {
+    this.armTimer();
+    this.res.statusCode = head.status;
+    const headers = endToEndHeaders(head.headers);
+    for (const name of Object.keys(headers)) this.res.setHeader(name, headers[name]);
+    this.res.setHeader('X-Request-Id', this.requestId);
+  }
+
+  onData(chunk: Buffer): void {
+    this.armTimer();
+    this.bytesOut += chunk.length;
+    if (this.res.write(chunk)) {
+      this.stream!.release(chunk.length);
+      return;
+    }
+    this.unreleased += chunk.length;
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.res.once('drain', () => {
+      this.waitingForDrain = false;
+      const bytes = this.unreleased;
+      this.unreleased = 0;
+      this.stream!.release(bytes);
+    });
+  }
+
+  onEnd(): void {
+    this.finish();
+    this.res.end();
+  }
+
+  onReset(code: string, message: string, status?: number): void {
+    const [defaultStatus, callerCode] = FAILURES[code] ?? [502, TunnelErrorCode.UpstreamError];
+    this.fail(status ?? defaultStatus, callerCode, message);
+  }
+
+  private fail(status: number, code: string, message: string): void {
+    this.errorCode = code;
+    this.finish(status);
+    writeErrorResponse(this.res, { statusCode: status, code, message, requestId: this.requestId });
+  }
+
+  private armTimer(): void {
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    this.timer = setTimeout(() => this.expire(), this.timeoutMs);
+  }
+
+  private expire(): void {
+    if (this.ended) return;
+    this.stream?.cancel(ResetCode.DEADLINE_EXCEEDED, 'deadline exceeded');
+    this.fail(504, TunnelErrorCode.UpstreamTimeout, `No answer within ${this.timeoutMs} ms`);
+  }
+
+  private callerGone(): void {
+    if (this.ended) return;
+    this.stream?.cancel(ResetCode.CANCELLED, 'caller went away');
+    this.errorCode = 'CALLER_CLOSED';
+    this.finish(499);
+  }
+
+  private finish(status = this.res.statusCode): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    const contentType = this.res.getHeader('content-type');
+    this.onDone({
+      status,
+      errorCode: this.errorCode,
+      bytesIn: this.stream?.sent.bytes ?? 0,
+      bytesOut: this.bytesOut,
+      contentType: typeof contentType === 'string' ? contentType : undefined,
+    });
+  }
+}

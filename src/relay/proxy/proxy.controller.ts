@@ -1,0 +1,48 @@
+import { All, Controller, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
+import type { Principal } from '../../shared/auth/principal';
+import { AppException } from '../../shared/errors/app.exception';
+import { ProxyService } from './proxy.service';
+import { parseProxyTarget } from './proxy-target';
+
+@ApiTags('proxy')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('api/v1/proxy')
+export class ProxyController {
+  constructor(private readonly proxy: ProxyService) {}
+
+  @All([':agentId/:datasource', ':agentId/:datasource/*path'])
+  @ApiOperation({
+    summary: 'Call an intranet datasource through its agent (any method; body and answer stream)',
+    description:
+      'HTTP and file datasources take any path below the datasource; SQL datasources take ' +
+      '`POST .../queries/:queryName` with JSON parameters and `GET .../queries`.',
+  })
+  @ApiParam({ name: 'agentId', format: 'uuid' })
+  @ApiParam({ name: 'datasource' })
+  @ApiResponse({ status: 403, description: 'GRANT_REQUIRED: the caller has no grant for this' })
+  @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
+  @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
+  @ApiResponse({ status: 502, description: 'AGENT_DISCONNECTED or UPSTREAM_ERROR' })
+  @ApiResponse({ status: 503, description: 'AGENT_OFFLINE or AGENT_BUSY' })
+  @ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT' })
+  async forward(
+    @Req() req: Request & { id: string },
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const target = parseProxyTarget(req.originalUrl);
+    if (!target) throw new AppException('NOT_FOUND', 'No such agent or datasource', 404);
+    await this.proxy.forward(req, res, principal, target, req.id);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Subject } from 'rxjs';
+import type { Principal } from '../../shared/auth/principal';
+import { AppException } from '../../shared/errors/app.exception';
+import type { OpenPayload } from '../../shared/protocol';
+import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
+import { AgentsService } from '../agents/agents.service';
+import { GrantsService } from '../grants/grants.service';
+import { RelayConfig } from '../relay.config';
+import type { TunnelSession } from '../tunnel/tunnel-session';
+import { TunnelRegistry } from '../tunnel/tunnel-registry';
+import { TunnelErrorCode } from '../tunnel/tunnel-error-code';
+import { ProxyCall, type CallOutcome } from './proxy-call';
+import type { ProxyTarget } from './proxy-target';
+
+/** The caller's credentials and per-hop headers never travel to the intranet. */
+const NOT_FORWARDED = new Set(['authorization', 'x-api-key', 'cookie', 'x-request-id']);
+
+/** One finished proxied call, for statistics and audit. */
+export interface ProxiedCall extends CallOutcome {
+  requestId: string;
+  principal: Principal;
+  agentId: string;
+  datasource: string;
+  operation: string;
+  startedAt: Date;
+  durationMs: number;
+}
+
+@Injectable()
+export class ProxyService {
+  private readonly completedSubject = new Subject<ProxiedCall>();
+  /** Emits after each call ends; subscribers must not block (they run on the hot path). */
+  readonly completed = this.completedSubject.asObservable();
+
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly tunnels: TunnelRegistry,
+    private readonly agents: AgentsService,
+    private readonly grants: GrantsService,
+  ) {}
+
+  /** Checks the call may go ahead, then streams it through the agent's tunnel. */
+  async forward(
+    req: Request,
+    res: Response,
+    principal: Principal,
+    target: ProxyTarget,
+    requestId: string,
+  ): Promise<void> {
+    const session = await this.liveSession(target.agentId);
+    const operation = this.operationOf(session, target.datasource, req.method);
+    if (!(await this.grants.check(principal, target.agentId, target.datasource, operation))) {
+      throw new AppException(
+        TunnelErrorCode.GrantRequired,
+        `No grant for ${operation} on ${target.datasource}`,
+        403,
+      );
+    }
+    if (!session.hasCapacity) {
+      throw new AppException(TunnelErrorCode.AgentBusy, 'Agent has too many calls in flight', 503);
+    }
+    const hasBody = hasRequestBody(req);
+    const head: OpenPayload = {
+      requestId,
+      datasource: target.datasource,
+      method: req.method,
+      path: target.path,
+      query: target.query,
+      headers: endToEndHeaders(req.headers, NOT_FORWARDED),
+      principal: { type: principal.type, id: principal.id, name: principal.name },
+      timeoutMs: this.config.PROXY_TIMEOUT_MS,
+      hasBody,
+    };
+    this.assertHeadFits(head);
+    const startedAt = new Date();
+    const call = new ProxyCall(req, res, requestId, this.config.PROXY_TIMEOUT_MS, (outcome) =>
+      this.completedSubject.next({
+        ...outcome,
+        requestId,
+        principal,
+        agentId: target.agentId,
+        datasource: target.datasource,
+        operation,
+        startedAt,
+        durationMs: Date.now() - startedAt.getTime(),
+      }),
+    );
+    call.start(session.open(head, call), hasBody);
+  }
+
+  private async liveSession(agentId: string): Promise<TunnelSession> {
+    const session = this.tunnels.get(agentId);
+    if (session) return session;
+    if (await this.agents.findById(agentId)) {
+      throw new AppException(TunnelErrorCode.AgentOffline, 'Agent is not connected', 503);
+    }
+    throw new AppException(TunnelErrorCode.AgentNotFound, 'Unknown agent', 404);
+  }
+
+  /** SQL sources are granted as `query`; everything else by HTTP method. */
+  private operationOf(session: TunnelSession, datasource: string, method: string): string {
+    const entry = session.catalog.find((candidate) => candidate.name === datasource);
+    return entry?.type === 'postgres' ? 'query' : method.toUpperCase();
+  }
+
+  private assertHeadFits(head: OpenPayload): void {
+    // JSON length approximates the encoded size closely enough for a 1 MiB+ frame bound.
+    const size =
+      Buffer.byteLength(JSON.stringify(head.headers)) + head.path.length + head.query.length;
+    if (size > this.config.TUNNEL_MAX_FRAME_BYTES / 2) {
+      throw new AppException(TunnelErrorCode.HeadersTooLarge, 'Request head too large', 431);
+    }
+  }
+}
+
+function hasRequestBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
