@@ -4,6 +4,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../auth/api-auth.decorator';
 import type { AppConfig } from '../config/app.config';
 import { AppExceptionFilter } from '../errors/app-exception.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
@@ -60,7 +61,14 @@ function setUpSwagger(app: NestExpressApplication, api: ApiDescription): void {
     .setTitle(api.title)
     .setDescription(api.description)
     .setVersion(api.version)
-    .addBearerAuth()
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'User access token (JWT) or API key' },
+      BEARER_SCHEME,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key' },
+      API_KEY_SCHEME,
+    )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: 'docs-json',

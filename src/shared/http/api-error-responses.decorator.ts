@@ -1,0 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../errors/error-response.dto';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_FAILED (unknown field, bad type) or another request problem',
+  401: 'UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, INVALID_API_KEY or ACCOUNT_DISABLED',
+  403: 'FORBIDDEN: the caller lacks the role, or USER_SESSION_REQUIRED',
+  404: 'The resource does not exist (or is not yours)',
+  409: 'CONFLICT with the current state (e.g. a name already taken)',
+  429: 'Too many attempts: retry after the Retry-After header',
+};
+
+/** Documents error answers with the shared error body; codes narrow the descriptions. */
+export function ApiErrorResponses(
+  ...statuses: Array<number | [number, string]>
+): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((entry) => {
+      const [status, description] = Array.isArray(entry) ? entry : [entry, DESCRIPTIONS[entry]];
+      return ApiResponse({ status, description, type: ErrorResponseDto });
+    }),
+  );
+}
