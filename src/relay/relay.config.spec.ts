@@ -70,3 +70,47 @@ describe('RelayConfig', () => {
     expect(config.JWT_SECRET?.length).toBeGreaterThanOrEqual(32);
   });
 });
+
+describe('RelayConfig identity settings', () => {
+  it('has the documented defaults', () => {
+    expect(loadRelayConfig({})).toMatchObject({
+      JWT_ACCESS_TTL: 900,
+      REFRESH_TOKEN_TTL: 604_800,
+      AGENT_TOKEN_TTL: 900,
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 50,
+      LOGIN_FAILURE_WINDOW: 900,
+      LOGIN_LOCKOUT: 900,
+      LOGIN_FAILURE_DELAY_MS: 250,
+    });
+  });
+
+  it('reads durations in seconds or with a unit', () => {
+    const config = loadRelayConfig({ JWT_ACCESS_TTL: '2', REFRESH_TOKEN_TTL: '30d' });
+    expect(config.JWT_ACCESS_TTL).toBe(2);
+    expect(config.REFRESH_TOKEN_TTL).toBe(30 * 86_400);
+  });
+
+  it('names bad identity settings', () => {
+    const problems = problemsOf({
+      JWT_ACCESS_TTL: 'soon',
+      AGENT_TOKEN_TTL: '0',
+      LOGIN_MAX_FAILURES: '0',
+      LOGIN_FAILURE_DELAY_MS: '-5',
+    }).join('\n');
+    for (const name of [
+      'JWT_ACCESS_TTL',
+      'AGENT_TOKEN_TTL',
+      'LOGIN_MAX_FAILURES',
+      'LOGIN_FAILURE_DELAY_MS',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('refuses an ADMIN_PASSWORD equal to ADMIN_USERNAME', () => {
+    expect(problemsOf({ ADMIN_USERNAME: 'rootadmin123', ADMIN_PASSWORD: 'RootAdmin123' })).toEqual([
+      'ADMIN_PASSWORD must not equal ADMIN_USERNAME',
+    ]);
+  });
+});

@@ -28,3 +28,17 @@ export function EnvList(): PropertyDecorator {
       .filter((item) => item.length > 0);
   });
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Whole seconds from `900`, `900s`, `15m`, `12h` or `7d`; anything else stays invalid. */
+export function parseDurationSeconds(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim().toLowerCase());
+  if (!match) return value;
+  return Number(match[1]) * DURATION_UNITS[match[2] || 's'];
+}
+
+export function EnvDuration(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => parseDurationSeconds(value));
+}

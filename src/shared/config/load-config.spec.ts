@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, Matches } from 'class-validator';
 import { ConfigValidationError } from './config-validation.error';
-import { EnvBool, EnvInt, EnvList } from './env-transforms';
+import { EnvBool, EnvInt, EnvList, parseDurationSeconds } from './env-transforms';
 import { loadConfig } from './load-config';
 
 class SampleConfig {
@@ -52,5 +52,22 @@ describe('loadConfig', () => {
       expect(message).toContain('DATABASE_URL');
       expect(message).not.toContain('hunter2');
     }
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['45s', 45],
+    ['15m', 900],
+    [' 2h ', 7200],
+    ['7d', 604800],
+    ['15M', 900],
+  ])('reads %p as %p seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+
+  it.each(['', '1.5m', '-3', '10w', 'soon'])('leaves %p unparsed', (text) => {
+    expect(parseDurationSeconds(text)).toBe(text);
   });
 });
