@@ -20,7 +20,15 @@ export interface ServedStreamSettings {
   chunkSize: number;
 }
 
-class StreamEnded extends Error {}
+/** Why a call stopped; `code` lets the data log tell deadlines from cancellations. */
+class StreamEnded extends Error {
+  constructor(
+    message: string,
+    readonly code: string = ResetCode.CANCELLED,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The agent's half of one call: feeds the request body to the datasource, streams its
@@ -133,7 +141,7 @@ export class ServedStream {
   private stop(code: ResetCode, message: string): void {
     if (this.done) return;
     this.socket.sendFrame({ type: FrameType.RESET, streamId: this.id, payload: { code, message } });
-    this.cancel(new StreamEnded(message));
+    this.cancel(new StreamEnded(message, code));
   }
 
   private cancel(reason: Error): void {

@@ -1,16 +1,10 @@
 import type { Observable } from 'rxjs';
 import type { DatasourceCatalogEntry } from '../../shared/protocol';
 import type { DatasourceCall, DatasourceReply } from '../datasources/datasource-call';
-import type { RelayTls } from './relay-endpoints';
+import type { ConnectionSettings } from '../connection-config/connection-settings';
 
 /** What the tunnel client needs to know to reach the relay. */
-export interface TunnelSettings {
-  relayUrl?: string;
-  agentId?: string;
-  secret?: string;
-  tls: RelayTls;
-  reconnect: { initialDelayMs: number; maxDelayMs: number };
-}
+export type TunnelSettings = ConnectionSettings;
 
 /** The agent modules the tunnel depends on, bound by the agent module (ports, not imports). */
 export interface TunnelSettingsSource {

@@ -19,7 +19,7 @@ interface AuthenticatedUpgrade extends IncomingMessage {
  * The agents' WebSocket endpoint. The agent token is checked during the HTTP upgrade, so a
  * bad token gets a plain 401 and no WebSocket is ever opened.
  */
-@WebSocketGateway({ path: TUNNEL_PATH, perMessageDeflate: false, clientTracking: false })
+@WebSocketGateway({ path: TUNNEL_PATH, perMessageDeflate: false })
 export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit {
   private readonly logger = new Logger(TunnelGateway.name);
 
