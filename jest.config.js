@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 60000,
+  // A suite that leaves a handle open must not hang CI; leaks still show as warnings.
+  forceExit: true,
 };

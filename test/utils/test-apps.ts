@@ -70,7 +70,10 @@ async function startApp<C extends { HOST: string }>(
   try {
     const config = load({ ...TEST_ENV, ...database.env, ...env });
     const app = await create(config);
-    await app.listen(0, config.HOST);
+    await app.listen(Number(env.PORT ?? 0), config.HOST).catch(async (error: unknown) => {
+      await app.close().catch(() => undefined);
+      throw error;
+    });
     const { port } = app.getHttpServer().address() as AddressInfo;
     return {
       app,
