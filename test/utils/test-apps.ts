@@ -70,7 +70,7 @@ async function startApp<C extends { HOST: string }>(
   try {
     const config = load({ ...TEST_ENV, ...database.env, ...env });
     const app = await create(config);
-    await app.listen(Number(env.PORT ?? 0), config.HOST).catch(async (error: unknown) => {
+    await app.listen(config.PORT, config.HOST).catch(async (error: unknown) => {
       await app.close().catch(() => undefined);
       throw error;
     });
