@@ -61,7 +61,7 @@ function wrap(root: DynamicModule, extra: Omit<DynamicModule, 'module'>): Dynami
   return { ...extra, module: TestRootModule, imports: [root, ...(extra.imports ?? [])] };
 }
 
-async function startApp<C extends { HOST: string }>(
+async function startApp<C extends { HOST: string; PORT: number }>(
   env: RawEnv,
   load: (raw: RawEnv) => C,
   create: (config: C) => Promise<NestExpressApplication>,
