@@ -3,6 +3,7 @@ import { ConfigModule } from '../shared/config/config.module';
 import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
 import { LoggingModule } from '../shared/logging/logging.module';
+import { IdentityModule } from './identity.module';
 import type { RelayConfig } from './relay.config';
 import { RELAY_SCHEMA } from './relay.schema';
 
@@ -17,6 +18,7 @@ export class RelayModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(RELAY_SCHEMA),
         HealthModule,
+        IdentityModule,
       ],
     };
   }

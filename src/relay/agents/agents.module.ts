@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoginThrottleModule } from '../login-throttle/login-throttle.module';
+import { AgentEntity } from './agent.entity';
+import { AgentTokenController } from './agent-token.controller';
+import { AgentTokenService } from './agent-token.service';
+import { AgentsController } from './agents.controller';
+import { AgentsService } from './agents.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AgentEntity]), LoginThrottleModule],
+  controllers: [AgentTokenController, AgentsController],
+  providers: [AgentsService, AgentTokenService],
+  exports: [AgentsService],
+})
+export class AgentsModule {}

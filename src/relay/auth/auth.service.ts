@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../shared/auth/principal';
+import { LoginThrottleService, type AttemptTicket } from '../login-throttle/login-throttle.service';
+import { UsersService } from '../users/users.service';
+import { AccessTokenService } from './access-token.service';
+import { AuthErrors } from './auth.exception';
+import type { TokenPairView } from './dto/token-pair.view';
+import { RefreshTokensService } from './refresh-tokens.service';
+
+/** Login, refresh, logout and changing one's own password. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  async login(username: string, password: string, ip: string): Promise<TokenPairView> {
+    const name = username.trim().toLowerCase();
+    const ticket = await this.throttle.begin({
+      subject: `login:user:${name}`,
+      ip: `login:ip:${ip}`,
+    });
+    const user = await this.users.verifyCredentials(name, password);
+    if (!user) return this.fail(ticket);
+    await this.throttle.succeeded(ticket);
+    await this.users.recordLogin(user.id);
+    return this.issuePair(user.id, user.tokenGeneration);
+  }
+
+  /** Exchanges a refresh token for a new pair; the old refresh token is spent. */
+  async refresh(refreshToken: string): Promise<TokenPairView> {
+    const rotated = await this.refreshTokens.rotate(refreshToken);
+    const user = await this.users.getAuthUser(rotated.userId, { fresh: true });
+    if (!user || !user.enabled || user.tokenGeneration !== rotated.tokenGeneration) {
+      await this.refreshTokens.revokeFamily(rotated.familyId, 'logout');
+      throw AuthErrors.sessionEnded();
+    }
+    return this.issuePair(user.id, user.tokenGeneration, rotated.familyId);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.refreshTokens.revoke(refreshToken);
+  }
+
+  /**
+   * Changes the caller's password. Every session ends (including this one), so a fresh pair is
+   * returned. Wrong current passwords count towards the login lockout like failed logins.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<TokenPairView> {
+    const ticket = await this.throttle.begin({
+      subject: `login:user:${principal.name}`,
+      ip: `login:ip:${ip}`,
+    });
+    if (!(await this.users.verifyPassword(principal.userId, currentPassword))) {
+      await this.throttle.failed(ticket);
+      throw AuthErrors.invalidCurrentPassword();
+    }
+    await this.throttle.succeeded(ticket);
+    await this.users.setPassword(principal.userId, newPassword);
+    const user = await this.users.getAuthUser(principal.userId, { fresh: true });
+    if (!user) throw AuthErrors.sessionEnded();
+    return this.issuePair(user.id, user.tokenGeneration);
+  }
+
+  private async fail(ticket: AttemptTicket): Promise<never> {
+    await this.throttle.failed(ticket);
+    throw AuthErrors.invalidCredentials();
+  }
+
+  private async issuePair(
+    userId: string,
+    generation: number,
+    familyId?: string,
+  ): Promise<TokenPairView> {
+    const refreshToken = await this.refreshTokens.issue(userId, generation, familyId);
+    return {
+      accessToken: this.accessTokens.issue(userId, generation),
+      refreshToken,
+      expiresIn: this.accessTokens.ttlSeconds,
+      refreshExpiresIn: this.refreshTokens.ttlSeconds,
+      tokenType: 'Bearer',
+    };
+  }
+}

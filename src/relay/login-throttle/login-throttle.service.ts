@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppException } from '../../shared/errors/app.exception';
+import { RelayConfig } from '../relay.config';
+import { AttemptStore, type AttemptRecord } from './attempt-store';
+
+export const TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS';
+const MAX_DELAY_MS = 5_000;
+
+/** What an attempt is counted against: the name tried and the caller's address. */
+export interface AttemptKeys {
+  /** e.g. `login:user:alice` or `agent-token:agent:<id>`. */
+  subject: string;
+  /** e.g. `login:ip:203.0.113.9`. */
+  ip: string;
+}
+
+/** A reserved attempt; report its outcome with `succeeded` or `failed`. */
+export interface AttemptTicket {
+  keys: AttemptKeys;
+  subjectFailures: number;
+}
+
+/**
+ * Brute-force protection for credential checks (user login, agent token exchange). Each
+ * failure is counted per name and per IP address within LOGIN_FAILURE_WINDOW; failures are
+ * answered ever more slowly, and once a name reaches LOGIN_MAX_FAILURES (or an address
+ * LOGIN_MAX_FAILURES_PER_IP) it is refused with 429 and Retry-After for LOGIN_LOCKOUT.
+ * Unknown names are counted like known ones, so a lockout reveals nothing.
+ *
+ * An attempt is counted as a failure *before* the password is checked and un-counted on
+ * success, so a burst of parallel guesses cannot slip past the limit.
+ */
+@Injectable()
+export class LoginThrottleService {
+  constructor(
+    private readonly store: AttemptStore,
+    private readonly config: RelayConfig,
+  ) {}
+
+  /** Reserves an attempt, or throws 429 TOO_MANY_ATTEMPTS while either key is locked. */
+  async begin(keys: AttemptKeys): Promise<AttemptTicket> {
+    const subject = await this.reserve(keys.subject, this.config.LOGIN_MAX_FAILURES);
+    if (subject && isLocked(subject, Date.now())) throw tooManyAttempts(subject);
+    const ip = await this.reserve(keys.ip, this.config.LOGIN_MAX_FAILURES_PER_IP);
+    if (ip && isLocked(ip, Date.now())) {
+      await this.release(keys.subject);
+      throw tooManyAttempts(ip);
+    }
+    return { keys, subjectFailures: subject?.failures ?? 1 };
+  }
+
+  /** The credential was right: forget the name's failures and give back the address's slot. */
+  async succeeded(ticket: AttemptTicket): Promise<void> {
+    await this.store.update(ticket.keys.subject, this.ttlMs, () => undefined);
+    await this.release(ticket.keys.ip);
+  }
+
+  /** The credential was wrong: lock keys that reached their limit, then wait the penalty. */
+  async failed(ticket: AttemptTicket): Promise<void> {
+    await this.lockIfSpent(ticket.keys.subject, this.config.LOGIN_MAX_FAILURES);
+    await this.lockIfSpent(ticket.keys.ip, this.config.LOGIN_MAX_FAILURES_PER_IP);
+    const delay = failureDelayMs(this.config.LOGIN_FAILURE_DELAY_MS, ticket.subjectFailures);
+    if (delay > 0) await sleep(delay);
+  }
+
+  private get ttlMs(): number {
+    return Math.max(this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_LOCKOUT) * 1000;
+  }
+
+  private reserve(key: string, limit: number): Promise<AttemptRecord | undefined> {
+    return this.store.update(key, this.ttlMs, (current) => {
+      const now = Date.now();
+      const record = this.live(current, now);
+      if (isLocked(record, now)) return record;
+      if (record.failures >= limit) return { ...record, lockedUntil: this.lockEnd(now) };
+      return { ...record, failures: record.failures + 1 };
+    });
+  }
+
+  private async release(key: string): Promise<void> {
+    await this.store.update(key, this.ttlMs, (current) =>
+      current && current.failures > 0 ? { ...current, failures: current.failures - 1 } : current,
+    );
+  }
+
+  private async lockIfSpent(key: string, limit: number): Promise<void> {
+    await this.store.update(key, this.ttlMs, (current) => {
+      const now = Date.now();
+      if (!current || isLocked(current, now) || current.failures < limit) return current;
+      return { ...current, lockedUntil: this.lockEnd(now) };
+    });
+  }
+
+  /** The record to count into: a fresh one once the window or a past lockout has ended. */
+  private live(current: AttemptRecord | undefined, now: number): AttemptRecord {
+    const expired =
+      !current ||
+      (current.lockedUntil !== null && current.lockedUntil <= now) ||
+      (current.lockedUntil === null &&
+        now - current.windowStartedAt >= this.config.LOGIN_FAILURE_WINDOW * 1000);
+    return expired ? { failures: 0, windowStartedAt: now, lockedUntil: null } : current;
+  }
+
+  private lockEnd(now: number): number {
+    return now + this.config.LOGIN_LOCKOUT * 1000;
+  }
+}
+
+function isLocked(record: AttemptRecord | undefined, now: number): boolean {
+  return record?.lockedUntil != null && record.lockedUntil > now;
+}
+
+/** base, 2x base, 4x base ... after the 1st, 2nd, 3rd failure, capped at 5 s. */
+export function failureDelayMs(baseMs: number, failures: number): number {
+  if (baseMs <= 0 || failures < 1) return 0;
+  return Math.min(baseMs * 2 ** Math.min(failures - 1, 16), MAX_DELAY_MS);
+}
+
+function tooManyAttempts(record: AttemptRecord): AppException {
+  const seconds = Math.max(1, Math.ceil(((record.lockedUntil ?? 0) - Date.now()) / 1000));
+  return new AppException(
+    TOO_MANY_ATTEMPTS,
+    'Too many failed attempts; try again later',
+    429,
+    { retryAfterSeconds: seconds },
+    { 'Retry-After': String(seconds) },
+  );
+}

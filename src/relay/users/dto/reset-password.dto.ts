@@ -1,0 +1,6 @@
+import { IsNewPassword } from './password';
+
+export class ResetPasswordDto {
+  @IsNewPassword()
+  password: string;
+}
