@@ -11,6 +11,22 @@ describe('AgentConfig', () => {
     });
   });
 
+  it('binds the admin API to AGENT_HOST when set', () => {
+    expect(loadAgentConfig({ AGENT_HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadAgentConfig({ HOST: '10.0.0.5' }).HOST).toBe('10.0.0.5');
+    expect(loadAgentConfig({ HOST: '10.0.0.5', AGENT_HOST: '::1' }).HOST).toBe('::1');
+  });
+
+  it('has data-log defaults and refuses out-of-range values', () => {
+    expect(loadAgentConfig({})).toMatchObject({
+      DATA_LOG_RETENTION_DAYS: 30,
+      DATA_LOG_FLUSH_INTERVAL_MS: 1000,
+    });
+    expect(() => loadAgentConfig({ DATA_LOG_RETENTION_DAYS: '0' })).toThrow(
+      /DATA_LOG_RETENTION_DAYS/,
+    );
+  });
+
   it('names each bad variable', () => {
     const attempt = () =>
       loadAgentConfig({ RELAY_URL: 'ftp://relay', PORT: 'x', APP_PROFILE: 'relay' });

@@ -1,6 +1,7 @@
-import { Equals, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { Equals, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { AppConfig } from '../shared/config/app.config';
 import { AppProfile } from '../shared/config/app-profile';
+import { EnvInt } from '../shared/config/env-transforms';
 
 const MIN_ADMIN_TOKEN_LENGTH = 32;
 
@@ -12,6 +13,12 @@ export class AgentConfig extends AppConfig {
   override HOST = '127.0.0.1';
   override PORT = 8081;
   override DATA_DIR = './data/agent';
+
+  /** Agent-specific name for the admin API's bind address; wins over HOST when both are set. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AGENT_HOST?: string;
 
   @IsOptional()
   @Matches(/^(https?|wss?):\/\/\S+$/, {
@@ -36,7 +43,36 @@ export class AgentConfig extends AppConfig {
   @IsString()
   AGENT_DATASOURCES_FILE?: string;
 
+  /** Data-log rows older than this many days are deleted by a periodic sweep. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DATA_LOG_RETENTION_DAYS = 30;
+
+  /** Data-log rows are buffered in memory and written in one insert at this interval... */
+  @EnvInt()
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  DATA_LOG_FLUSH_INTERVAL_MS = 1_000;
+
+  /** ...or as soon as this many rows are waiting. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  DATA_LOG_BATCH_SIZE = 500;
+
+  /** Rows kept while the database is unreachable; beyond it the oldest are dropped (and counted). */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  DATA_LOG_MAX_BUFFERED = 10_000;
+
   override finalize(): string[] {
+    if (this.AGENT_HOST) this.HOST = this.AGENT_HOST;
     const token = this.AGENT_ADMIN_TOKEN;
     if (this.isProduction && (!token || token.length < MIN_ADMIN_TOKEN_LENGTH)) {
       return [

@@ -3,8 +3,12 @@ import { ConfigModule } from '../shared/config/config.module';
 import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
 import { LoggingModule } from '../shared/logging/logging.module';
+import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import type { AgentConfig } from './agent.config';
 import { AGENT_SCHEMA } from './agent.schema';
+import { ConnectionConfigModule } from './connection-config/connection-config.module';
+import { DataLogModule } from './data-log/data-log.module';
+import { DatasourcesModule } from './datasources/datasources.module';
 
 /** Root of the intranet agent profile. */
 @Module({})
@@ -17,6 +21,10 @@ export class AgentModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(AGENT_SCHEMA),
         HealthModule,
+        AdminAuthModule,
+        DatasourcesModule,
+        DataLogModule,
+        ConnectionConfigModule,
       ],
     };
   }

@@ -1,0 +1,25 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ConnectionConfigService } from './connection-config.service';
+import { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
+
+@ApiTags('connection')
+@ApiBearerAuth()
+@Controller('api/v1/connection')
+export class ConnectionConfigController {
+  constructor(private readonly connection: ConnectionConfigService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Relay connection settings (the secret only as secretSet)' })
+  @ApiOkResponse({ type: ConnectionView })
+  get(): Promise<ConnectionView> {
+    return this.connection.view();
+  }
+
+  @Put()
+  @ApiOperation({ summary: 'Replace the settings; the tunnel reconnects with them' })
+  @ApiOkResponse({ type: ConnectionView })
+  replace(@Body() body: UpdateConnectionDto): Promise<ConnectionView> {
+    return this.connection.replace(body);
+  }
+}

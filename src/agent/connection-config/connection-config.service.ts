@@ -1,0 +1,155 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { access, constants } from 'node:fs/promises';
+import { Subject, type Observable } from 'rxjs';
+import type { Repository } from 'typeorm';
+import { AppException } from '../../shared/errors/app.exception';
+import { ErrorCode } from '../../shared/errors/error-code';
+import { AgentConfig } from '../agent.config';
+import { ConnectionConfigEntity } from './connection-config.entity';
+import { DEFAULT_RECONNECT, type ConnectionSettings } from './connection-settings';
+import type { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
+
+const ROW_ID = 1;
+
+/**
+ * The relay connection settings, kept in the agent database and seeded once from RELAY_URL,
+ * AGENT_ID and AGENT_SECRET when the database has none. After that the API is the record:
+ * changing the environment does not override what an administrator saved.
+ */
+@Injectable()
+export class ConnectionConfigService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ConnectionConfigService.name);
+  private readonly changed = new Subject<ConnectionSettings>();
+  /** The settings last read or written; the tunnel asks often, the row changes rarely. */
+  private cached?: ConnectionSettings;
+
+  /** Emits the new settings after every successful PUT; the tunnel reconnects on it. */
+  readonly changes: Observable<ConnectionSettings> = this.changed.asObservable();
+
+  constructor(
+    @InjectRepository(ConnectionConfigEntity)
+    private readonly rows: Repository<ConnectionConfigEntity>,
+    private readonly config: AgentConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      this.logger.error({ err: error }, 'connection settings could not be loaded');
+    }
+  }
+
+  /**
+   * The settings now in force (the secret included, for the tunnel's login). Never fails:
+   * while the table cannot be read (e.g. migrations not applied yet) the environment's seed
+   * values stand in.
+   */
+  async current(): Promise<ConnectionSettings> {
+    if (this.cached) return this.cached;
+    try {
+      return toSettings(await this.load());
+    } catch (error) {
+      this.logger.warn({ err: error }, 'connection settings unreadable; using the environment');
+      return this.seedSettings();
+    }
+  }
+
+  async view(): Promise<ConnectionView> {
+    return toView(await this.load());
+  }
+
+  async replace(dto: UpdateConnectionDto): Promise<ConnectionView> {
+    if (dto.reconnect.maxDelayMs < dto.reconnect.initialDelayMs) {
+      throw invalid('reconnect.maxDelayMs', 'must not be less than reconnect.initialDelayMs');
+    }
+    if (dto.tls.caFile) {
+      await access(dto.tls.caFile, constants.R_OK).catch(() => {
+        throw invalid('tls.caFile', 'cannot be read by the agent');
+      });
+    }
+    const row = await this.load();
+    row.relayUrl = dto.relayUrl;
+    row.agentId = dto.agentId;
+    if (dto.secret !== undefined) row.agentSecret = dto.secret;
+    row.tlsCaFile = dto.tls.caFile ?? null;
+    row.tlsRejectUnauthorized = dto.tls.rejectUnauthorized;
+    row.reconnectInitialDelayMs = dto.reconnect.initialDelayMs;
+    row.reconnectMaxDelayMs = dto.reconnect.maxDelayMs;
+    const saved = await this.rows.save(row);
+    this.cached = toSettings(saved);
+    this.changed.next(this.cached);
+    return toView(saved);
+  }
+
+  /** The row, created from the environment the first time. */
+  private async load(): Promise<ConnectionConfigEntity> {
+    let row = await this.rows.findOneBy({ id: ROW_ID });
+    if (!row) {
+      const seed = this.seedSettings();
+      await this.rows
+        .createQueryBuilder()
+        .insert()
+        .values({
+          id: ROW_ID,
+          relayUrl: seed.relayUrl ?? null,
+          agentId: seed.agentId ?? null,
+          agentSecret: seed.secret ?? null,
+          tlsCaFile: null,
+          tlsRejectUnauthorized: seed.tls.rejectUnauthorized,
+          reconnectInitialDelayMs: seed.reconnect.initialDelayMs,
+          reconnectMaxDelayMs: seed.reconnect.maxDelayMs,
+        })
+        .orIgnore()
+        .execute();
+      this.logger.log('connection settings seeded from the environment');
+      row = await this.rows.findOneByOrFail({ id: ROW_ID });
+    }
+    this.cached = toSettings(row);
+    return row;
+  }
+
+  private seedSettings(): ConnectionSettings {
+    return {
+      relayUrl: this.config.RELAY_URL,
+      agentId: this.config.AGENT_ID,
+      secret: this.config.AGENT_SECRET,
+      tls: { rejectUnauthorized: true },
+      reconnect: { ...DEFAULT_RECONNECT },
+    };
+  }
+}
+
+function toSettings(row: ConnectionConfigEntity): ConnectionSettings {
+  return {
+    relayUrl: row.relayUrl ?? undefined,
+    agentId: row.agentId ?? undefined,
+    secret: row.agentSecret ?? undefined,
+    tls: { caFile: row.tlsCaFile ?? undefined, rejectUnauthorized: row.tlsRejectUnauthorized },
+    reconnect: {
+      initialDelayMs: row.reconnectInitialDelayMs,
+      maxDelayMs: row.reconnectMaxDelayMs,
+    },
+  };
+}
+
+function toView(row: ConnectionConfigEntity): ConnectionView {
+  return {
+    relayUrl: row.relayUrl,
+    agentId: row.agentId,
+    secretSet: Boolean(row.agentSecret),
+    tls: { caFile: row.tlsCaFile, rejectUnauthorized: row.tlsRejectUnauthorized },
+    reconnect: {
+      initialDelayMs: row.reconnectInitialDelayMs,
+      maxDelayMs: row.reconnectMaxDelayMs,
+    },
+    updatedAt: row.updatedAt,
+  };
+}
+
+function invalid(field: string, problem: string): AppException {
+  return new AppException(ErrorCode.ValidationFailed, `${field} ${problem}`, 400, [
+    { field, problems: [`${field} ${problem}`] },
+  ]);
+}

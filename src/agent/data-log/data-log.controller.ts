@@ -1,0 +1,19 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataLogService } from './data-log.service';
+import { DataLogPage } from './dto/data-log-entry.view';
+import { DataLogQueryDto } from './dto/data-log-query.dto';
+
+@ApiTags('data-log')
+@ApiBearerAuth()
+@Controller('api/v1/data-log')
+export class DataLogController {
+  constructor(private readonly dataLog: DataLogService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Served calls, newest first; filter and page with cursor' })
+  @ApiOkResponse({ type: DataLogPage })
+  list(@Query() query: DataLogQueryDto): Promise<DataLogPage> {
+    return this.dataLog.list(query);
+  }
+}

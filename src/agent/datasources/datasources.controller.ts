@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DatasourceView } from './datasource-settings';
+import { DatasourcesService, type ReachabilityReport } from './datasources.service';
+import { CreateDatasourceDto } from './dto/create-datasource.dto';
+import { UpdateDatasourceDto } from './dto/update-datasource.dto';
+
+@ApiTags('datasources')
+@ApiBearerAuth()
+@Controller('api/v1/datasources')
+export class DatasourcesController {
+  constructor(private readonly datasources: DatasourcesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'All datasources, by name (secrets shown as ***)' })
+  list(): Promise<DatasourceView[]> {
+    return this.datasources.list();
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a datasource (409 DATASOURCE_EXISTS when the name is taken)' })
+  create(@Body() body: CreateDatasourceDto): Promise<DatasourceView> {
+    return this.datasources.create(body);
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'One datasource (404 DATASOURCE_NOT_FOUND)' })
+  get(@Param('name') name: string): Promise<DatasourceView> {
+    return this.datasources.get(name);
+  }
+
+  @Patch(':name')
+  @ApiOperation({
+    summary: 'Change description, enabled or settings; settings merge field by field',
+    description: 'A secret sent back as *** keeps its stored value. Name and type never change.',
+  })
+  update(@Param('name') name: string, @Body() body: UpdateDatasourceDto): Promise<DatasourceView> {
+    return this.datasources.update(name, body);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a datasource' })
+  remove(@Param('name') name: string): Promise<void> {
+    return this.datasources.remove(name);
+  }
+
+  @Post(':name/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Serve the datasource again' })
+  enable(@Param('name') name: string): Promise<DatasourceView> {
+    return this.datasources.setEnabled(name, true);
+  }
+
+  @Post(':name/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop serving the datasource (calls get 404 DATASOURCE_NOT_FOUND)' })
+  disable(@Param('name') name: string): Promise<DatasourceView> {
+    return this.datasources.setEnabled(name, false);
+  }
+
+  @Post(':name/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check that the datasource answers (reachable: true/false)' })
+  test(@Param('name') name: string): Promise<ReachabilityReport> {
+    return this.datasources.test(name);
+  }
+}

@@ -1,0 +1,33 @@
+import { Readable } from 'node:stream';
+import type { DatasourceReply } from './datasource-call';
+
+/** A complete JSON reply; the body is a byte stream like every other reply's. */
+export function jsonReply(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): DatasourceReply {
+  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+  return {
+    status,
+    headers: {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(bytes.length),
+    },
+    body: Readable.from([bytes], { objectMode: false }),
+  };
+}
+
+/** The one error shape of the API, as a reply. */
+export function errorReply(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  details?: unknown,
+  headers: Record<string, string> = {},
+): DatasourceReply {
+  const body = { statusCode: status, code, message, requestId, details };
+  return jsonReply(status, body, { ...headers, 'cache-control': 'no-store' });
+}
