@@ -29,5 +29,8 @@ export function errorReply(
   headers: Record<string, string> = {},
 ): DatasourceReply {
   const body = { statusCode: status, code, message, requestId, details };
-  return jsonReply(status, body, { ...headers, 'cache-control': 'no-store' });
+  const lowerCased = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  return jsonReply(status, body, { ...lowerCased, 'cache-control': 'no-store' });
 }
