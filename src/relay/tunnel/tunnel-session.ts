@@ -40,7 +40,7 @@ export interface SessionEvents {
   onClosed(session: TunnelSession, code: number, reason: string): void;
 }
 
-export type SessionState = 'awaiting-hello' | 'ready' | 'draining' | 'closed';
+export type SessionState = 'awaiting-hello' | 'ready' | 'draining' | 'closing' | 'closed';
 
 /**
  * One connected agent: the WebSocket, the HELLO handshake, and every call in flight on it,
@@ -134,7 +134,9 @@ export class TunnelSession {
     });
   }
 
+  /** Stops routing calls here at once; the close handshake finishes in the background. */
   close(code: number, reason: string): void {
+    if (this.state !== 'closed') this.state = 'closing';
     this.socket.close(code, reason);
   }
 
