@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '../../shared/config/config.module';
+import { DatabaseModule } from '../../shared/database/database.module';
+import { AgentsModule } from '../agents/agents.module';
+import type { RelayConfig } from '../relay.config';
+import { RELAY_SCHEMA } from '../relay.schema';
+import { UsersModule } from '../users/users.module';
+
+/**
+ * What the CLI needs: the relay's database (migrated like at start-up), users and agents.
+ * No HTTP server, guards or first-admin bootstrap.
+ */
+@Module({})
+export class RelayCliModule {
+  static forRoot(config: RelayConfig): DynamicModule {
+    return {
+      module: RelayCliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(RELAY_SCHEMA),
+        UsersModule,
+        AgentsModule,
+      ],
+    };
+  }
+}
