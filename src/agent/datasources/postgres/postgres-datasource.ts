@@ -118,7 +118,9 @@ export class PostgresDatasource implements DatasourceHandler {
       };
     } catch (error) {
       cleanUp();
-      session?.abort();
+      const serverError = !timedOut && !call.signal.aborted && hasSqlState(error);
+      if (serverError) await session?.fail();
+      else session?.abort();
       if (timedOut) {
         throw new AppException(
           DatasourceErrorCode.UpstreamTimeout,
@@ -152,6 +154,10 @@ export class PostgresDatasource implements DatasourceHandler {
     }
     return this.pool;
   }
+}
+
+function hasSqlState(error: unknown): boolean {
+  return /^[0-9A-Z]{5}$/.test((error as { code?: string })?.code ?? '');
 }
 
 function methodNotAllowed(method: string, allow: string): AppException {

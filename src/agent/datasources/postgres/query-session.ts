@@ -76,6 +76,22 @@ export class QuerySession {
     }
   }
 
+  /**
+   * After a statement failed on the server the connection is still sound: roll back and
+   * return it to the pool. Anything odd on the way drops it instead.
+   */
+  async fail(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.cursor?.close();
+      await this.client.query('ROLLBACK');
+      this.closed = true;
+      this.client.release();
+    } catch {
+      this.abort();
+    }
+  }
+
   /** Stops at once: cancels a running statement, then drops the connection. */
   abort(): void {
     if (this.closed) return;
