@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { Equals, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  Equals,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { AppConfig } from '../shared/config/app.config';
 import { AppProfile } from '../shared/config/app-profile';
-import { EnvDuration, EnvInt } from '../shared/config/env-transforms';
+import { EnvBool, EnvDuration, EnvInt, EnvList } from '../shared/config/env-transforms';
+import { IsTrustedProxyList } from './request-context/trusted-proxies';
 
 /** Placeholder secrets shipped in `.env.example`; production refuses them. */
 export const EXAMPLE_SECRETS = new Set(['change-me', 'change-me-to-a-long-random-secret']);
@@ -93,6 +104,148 @@ export class RelayConfig extends AppConfig {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  // ---- Relay operations: client addresses, IP rules, rate limits, body sizes, audit,
+  // ---- transfer statistics and metrics
+
+  /**
+   * Proxies whose X-Forwarded-For is believed: IPs, CIDR ranges, or `loopback`,
+   * `linklocal`, `uniquelocal`. Unset: the header is ignored and the peer address is used.
+   */
+  @EnvList()
+  @IsTrustedProxyList()
+  TRUSTED_PROXIES: string[] = [];
+
+  /** Apply IP rules with the `admin` scope (switch off to recover from a lock-out). */
+  @EnvBool()
+  @IsBoolean()
+  IP_RULES_ENFORCE_ADMIN = true;
+
+  /** Apply IP rules with the `tunnel` scope to agent upgrades. */
+  @EnvBool()
+  @IsBoolean()
+  IP_RULES_ENFORCE_TUNNEL = true;
+
+  /** How often IP rules and rate-limit overrides are re-read (changes made by other relays). */
+  @EnvInt()
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  SECURITY_REFRESH_MS = 5_000;
+
+  /** Rate-limit window: seconds, or 1m / 1h style. */
+  @EnvDuration()
+  @IsInt({ message: DURATION_MESSAGE })
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW = 60;
+
+  /** Requests per window from one client address (IPv6: per /64); 0 switches it off. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_IP = 1_200;
+
+  /** Requests per window by one principal unless overridden at run time; 0 switches it off. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_PRINCIPAL = 600;
+
+  /** IPv6 clients are counted per network of this prefix length (one host owns a /64). */
+  @EnvInt()
+  @IsInt()
+  @Min(32)
+  @Max(128)
+  RATE_LIMIT_IPV6_PREFIX = 64;
+
+  /** Largest request body for login, refresh and logout. */
+  @EnvInt()
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  MAX_BODY_BYTES_AUTH = 16_384;
+
+  /** Largest JSON body for the management API (at most the parser's 1 MiB cap). */
+  @EnvInt()
+  @IsInt()
+  @Min(1_024)
+  @Max(1_048_576)
+  MAX_BODY_BYTES_API = 1_048_576;
+
+  /** Largest declared proxied request body; 0: no relay limit (datasources set their own). */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  MAX_BODY_BYTES_PROXY = 0;
+
+  /** Audit events older than this many days are deleted; 0 keeps them for ever. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  AUDIT_RETENTION_DAYS = 365;
+
+  /** Identical denials (same reason, caller and target) within this window are audited once. */
+  @EnvDuration()
+  @IsInt({ message: DURATION_MESSAGE })
+  @Min(0)
+  @Max(86_400)
+  AUDIT_DENIAL_DEDUP = 60;
+
+  /** Write one transfer record per proxied call. */
+  @EnvBool()
+  @IsBoolean()
+  TRANSFER_RECORDS_ENABLED = true;
+
+  /** Transfer records older than this many days are deleted; 0 keeps them for ever. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  TRANSFER_RETENTION_DAYS = 90;
+
+  /** Buffered transfer records are written at this interval... */
+  @EnvInt()
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  TRANSFER_FLUSH_INTERVAL_MS = 1_000;
+
+  /** ...or as soon as this many are waiting (also the rows per insert). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  TRANSFER_BATCH_SIZE = 500;
+
+  /** Records kept while the database is unreachable; beyond it the oldest are dropped. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  TRANSFER_MAX_BUFFERED = 50_000;
+
+  /** Bearer token for GET /metrics; unset (and no METRICS_PORT): /metrics is not served. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on this separate port instead of the API port. */
+  @IsOptional()
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  METRICS_PORT?: number;
+
+  /** Interface for METRICS_PORT; keep it private (loopback or an internal network). */
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
 
   /** True when no JWT_SECRET was given and a throwaway one was made for this process. */
   jwtSecretGenerated = false;
