@@ -6,6 +6,7 @@ import type WebSocket from 'ws';
 import { FRAME_HEADER_SIZE } from '../../shared/protocol';
 import { AppException } from '../../shared/errors/app.exception';
 import { AgentsService } from '../agents/agents.service';
+import { TunnelAdmission } from '../connections/tunnel-admission.service';
 import { RelayConfig } from '../relay.config';
 import { TunnelRegistry } from './tunnel-registry';
 
@@ -13,6 +14,8 @@ export const TUNNEL_PATH = '/api/v1/tunnel';
 
 interface AuthenticatedUpgrade extends IncomingMessage {
   agent?: { agentId: string; name: string };
+  /** The agent's address with trusted proxies applied (set by TunnelAdmission). */
+  clientIp?: string;
 }
 
 /**
@@ -27,6 +30,7 @@ export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     private readonly config: RelayConfig,
     private readonly agents: AgentsService,
     private readonly registry: TunnelRegistry,
+    private readonly admission: TunnelAdmission,
   ) {}
 
   onModuleInit(): void {
@@ -48,14 +52,21 @@ export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     this.registry.accept(ws, {
       agentId: agent.agentId,
       agentName: agent.name,
-      remoteIp: request.socket.remoteAddress ?? 'unknown',
+      remoteIp: request.clientIp ?? request.socket.remoteAddress ?? 'unknown',
     });
   }
 
   private readonly verify: VerifyClientCallbackAsync<AuthenticatedUpgrade> = (info, done) => {
     const header = info.req.headers.authorization ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
-    this.agents.verifyAgentToken(token).then(
+    // Operations hooks (issue 6): tunnel-scope IP rules before the token, block periods after.
+    const admitted = async () => {
+      info.req.clientIp = await this.admission.admitAddress(info.req);
+      const agent = await this.agents.verifyAgentToken(token);
+      await this.admission.admitAgent(agent.agentId, agent.name, info.req.clientIp);
+      return agent;
+    };
+    admitted().then(
       (agent) => {
         info.req.agent = agent;
         done(true);
@@ -68,7 +79,8 @@ export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModu
           code: known ? error.code : 'UNAUTHORIZED',
           message: known ? error.message : 'Invalid agent token',
         });
-        done(false, status, body, { 'Content-Type': 'application/json' });
+        const headers = known ? error.headers : undefined;
+        done(false, status, body, { ...headers, 'Content-Type': 'application/json' });
       },
     );
   };

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { TunnelAdmissionModule } from '../connections/tunnel-admission.module';
 import { TunnelGateway } from './tunnel.gateway';
 import { TunnelRegistry } from './tunnel-registry';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, TunnelAdmissionModule],
   providers: [TunnelGateway, TunnelRegistry],
   exports: [TunnelRegistry],
 })
