@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProxyModule } from '../proxy/proxy.module';
+import { ProxyCallObserver } from './proxy-call-observer';
+import { TransferRecordEntity } from './transfer-record.entity';
+import { TransferRecorder } from './transfer-recorder';
+import { TransferRetentionService } from './transfer-retention.service';
+import { TransferStatsController } from './transfer-stats.controller';
+import { TransferStatsService } from './transfer-stats.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TransferRecordEntity]), ProxyModule],
+  controllers: [TransferStatsController],
+  providers: [TransferRecorder, TransferStatsService, TransferRetentionService, ProxyCallObserver],
+  exports: [TransferRecorder],
+})
+export class TransferStatsModule {}
