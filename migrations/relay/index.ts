@@ -1,4 +1,14 @@
 import { CreateIdentity1764140000000 } from './1764140000000-create-identity';
+import { CreateSecurityControl1764150000000 } from './1764150000000-create-security-control';
+import { CreateAuditEvents1764150000100 } from './1764150000100-create-audit-events';
+import { CreateAgentBlocks1764150000200 } from './1764150000200-create-agent-blocks';
+import { CreateTransferRecords1764150000300 } from './1764150000300-create-transfer-records';
 
 /** Relay migrations in the order they apply. Generated files are added here, never edited. */
-export const RELAY_MIGRATIONS = [CreateIdentity1764140000000];
+export const RELAY_MIGRATIONS = [
+  CreateIdentity1764140000000,
+  CreateSecurityControl1764150000000,
+  CreateAuditEvents1764150000100,
+  CreateAgentBlocks1764150000200,
+  CreateTransferRecords1764150000300,
+];

@@ -4,6 +4,7 @@ import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
 import { LoggingModule } from '../shared/logging/logging.module';
 import { IdentityModule } from './identity.module';
+import { OperationsModule } from './operations/operations.module';
 import type { RelayConfig } from './relay.config';
 import { RELAY_SCHEMA } from './relay.schema';
 
@@ -19,6 +20,7 @@ export class RelayModule {
         DatabaseModule.forRoot(RELAY_SCHEMA),
         HealthModule,
         IdentityModule,
+        OperationsModule,
       ],
     };
   }

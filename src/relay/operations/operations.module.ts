@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
+import { GrantDenialAuditInterceptor } from '../audit/grant-denial-audit.interceptor';
+import { ConnectionsModule } from '../connections/connections.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RequestContextModule } from '../request-context/request-context.module';
+import { SecurityModule } from '../security/security.module';
+import { TransferStatsModule } from '../transfer-stats/transfer-stats.module';
+
+/**
+ * What an operator watches and controls while the bridge runs: request context and client
+ * addresses, metrics, the audit log, security control, the connection monitor and transfer
+ * statistics. Import it after the identity modules (see SecurityModule on guard order).
+ * RequestContextModule comes first: its middleware must open the context before the
+ * security middleware runs, and Nest applies modules' middleware in import order.
+ */
+@Module({
+  imports: [
+    RequestContextModule,
+    MetricsModule,
+    AuditModule,
+    SecurityModule,
+    ConnectionsModule,
+    TransferStatsModule,
+  ],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: GrantDenialAuditInterceptor }],
+})
+export class OperationsModule {}
