@@ -187,6 +187,8 @@ describe('agents', () => {
     });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'renamed-1', description: null });
+    const noop = await operator.api.patch(`/api/v1/agents/${agent.id}`, {});
+    expect(noop.body).toMatchObject({ name: 'renamed-1' });
     const sneaky = await operator.api.patch(`/api/v1/agents/${agent.id}`, { enabled: false });
     expect(sneaky.status).toBe(400);
     const sneakier = await operator.api.patch(`/api/v1/agents/${agent.id}`, { secretHash: 'x' });

@@ -124,23 +124,23 @@ describe('role checks on every management route', () => {
     }
   });
 
-  it('documents an auth scheme on every protected route and none on public ones', () => {
-    expect(Object.keys(openapi.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
-    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(
-      openapi.paths,
-    )) {
-      if (!path.startsWith('/api/v1/')) continue;
-      for (const [method, operation] of Object.entries(operations)) {
-        const route = `${method.toUpperCase()} ${path}`;
-        if (PUBLIC_ROUTES.includes(route)) {
-          expect({ route, security: operation.security }).toEqual({ route, security: undefined });
-        } else if (!path.startsWith('/api/v1/proxy')) {
-          expect({ route, security: operation.security }).toEqual({
-            route,
-            security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]),
-          });
-        }
-      }
+  it('documents both auth schemes on every protected identity route, none on public ones', () => {
+    expect(Object.keys(openapi.components.securitySchemes)).toEqual(
+      expect.arrayContaining(['api-key', 'bearer']),
+    );
+    for (const route of documentedRoutes()) {
+      const [method, path] = route.split(' ');
+      const operation = openapi.paths[path][method.toLowerCase()];
+      const expected = PUBLIC_ROUTES.includes(route)
+        ? undefined
+        : expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]);
+      expect({ route, security: operation.security }).toEqual({ route, security: expected });
+      const statuses = Object.keys(operation.responses);
+      expect({ route, ok: statuses.some((status) => status.startsWith('2')) }).toEqual({
+        route,
+        ok: true,
+      });
+      if (expected) expect(statuses).toEqual(expect.arrayContaining(['401', '403']));
     }
   });
 

@@ -159,6 +159,10 @@ describe('users', () => {
     // The new role applies to the user's next request.
     expect((await henry.api.get('/api/v1/auth/me')).body.roles).toEqual(['operator']);
     expect((await henry.api.get('/api/v1/agents')).status).toBe(200);
+    // An empty change is a no-op, not an error.
+    const noop = await admin.patch(`/api/v1/users/${henry.id}`, {});
+    expect(noop.status).toBe(200);
+    expect(noop.body.roles).toEqual(['operator']);
   });
 
   it('lists users with pagination and filters', async () => {

@@ -100,11 +100,13 @@ export class AgentsService implements OnModuleDestroy {
 
   async update(id: string, changes: AgentChanges): Promise<AgentEntity> {
     await this.get(id);
+    const set = {
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.description !== undefined && { description: changes.description }),
+    };
+    if (Object.keys(set).length === 0) return this.get(id);
     try {
-      await this.agents.update(id, {
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.description !== undefined && { description: changes.description }),
-      });
+      await this.agents.update(id, set);
     } catch (error) {
       if (isUniqueViolation(error)) throw AgentsErrors.nameTaken();
       throw error;
@@ -154,10 +156,7 @@ export class AgentsService implements OnModuleDestroy {
    * disabled agent all give the same 401; failures count towards the login lockout.
    */
   async exchangeSecret(agentId: string, secret: string, ip: string): Promise<AgentTokenView> {
-    const ticket = await this.throttle.begin({
-      subject: `agent-token:agent:${agentId.toLowerCase()}`,
-      ip: `agent-token:ip:${ip}`,
-    });
+    const ticket = await this.throttle.begin({ scope: 'agent-token', name: agentId, ip });
     const agent = UUID.test(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
     const matches = secretMatches(secret, agent?.secretHash ?? DECOY_HASH);
     if (!agent || !matches || !agent.enabled) {

@@ -19,10 +19,7 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string): Promise<TokenPairView> {
     const name = username.trim().toLowerCase();
-    const ticket = await this.throttle.begin({
-      subject: `login:user:${name}`,
-      ip: `login:ip:${ip}`,
-    });
+    const ticket = await this.throttle.begin({ scope: 'login', name, ip });
     const user = await this.users.verifyCredentials(name, password);
     if (!user) return this.fail(ticket);
     await this.throttle.succeeded(ticket);
@@ -55,10 +52,7 @@ export class AuthService {
     newPassword: string,
     ip: string,
   ): Promise<TokenPairView> {
-    const ticket = await this.throttle.begin({
-      subject: `login:user:${principal.name}`,
-      ip: `login:ip:${ip}`,
-    });
+    const ticket = await this.throttle.begin({ scope: 'login', name: principal.name, ip });
     if (!(await this.users.verifyPassword(principal.userId, currentPassword))) {
       await this.throttle.failed(ticket);
       throw AuthErrors.invalidCurrentPassword();

@@ -14,7 +14,7 @@ const config = {
 describe('LoginThrottleService', () => {
   let now: number;
   let throttle: LoginThrottleService;
-  const keys = (name: string, ip = '10.0.0.1') => ({ subject: `t:${name}`, ip: `ip:${ip}` });
+  const keys = (name: string, ip = '10.0.0.1') => ({ scope: 'login' as const, name, ip });
 
   beforeEach(() => {
     now = 1_700_000_000_000;
@@ -74,6 +74,27 @@ describe('LoginThrottleService', () => {
     for (let i = 0; i < 5; i++) await fail(`user${i}`);
     expect((await refusal('fresh'))?.code).toBe('TOO_MANY_ATTEMPTS');
     expect(await refusal('fresh', '10.0.0.2')).toBeUndefined();
+  });
+
+  it('counts login and agent-token attempts separately', async () => {
+    for (let i = 0; i < 3; i++) await fail('alice');
+    const agentAttempt = await throttle.begin({
+      scope: 'agent-token',
+      name: 'alice',
+      ip: '10.0.0.1',
+    });
+    expect(agentAttempt.subjectFailures).toBe(1);
+  });
+
+  it('counts a name case-insensitively and IPv6 callers per /64', async () => {
+    await fail('Alice', '2001:db8::1');
+    await fail('ALICE', '2001:db8::2');
+    await fail('alice', '2001:db8::3');
+    expect((await refusal('alice', '10.0.0.9'))?.code).toBe('TOO_MANY_ATTEMPTS');
+    // Two more from the same /64 make five for that network.
+    for (let i = 0; i < 2; i++) await fail(`n${i}`, `2001:db8::${i + 10}`);
+    expect((await refusal('fresh', '2001:db8::ffff'))?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(await refusal('fresh', '2001:db8:0:1::1')).toBeUndefined();
   });
 
   it('counts parallel attempts before they finish', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppException } from '../../shared/errors/app.exception';
 import { RelayConfig } from '../relay.config';
+import { addressKey } from './address-key';
 import { AttemptStore, type AttemptRecord } from './attempt-store';
 
 export const TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS';
@@ -9,15 +10,18 @@ const MAX_DELAY_MS = 5_000;
 
 /** What an attempt is counted against: the name tried and the caller's address. */
 export interface AttemptKeys {
-  /** e.g. `login:user:alice` or `agent-token:agent:<id>`. */
-  subject: string;
-  /** e.g. `login:ip:203.0.113.9`. */
+  /** Which kind of credential: each scope counts separately. */
+  scope: 'login' | 'agent-token';
+  /** The username or agent id tried (case-insensitive). */
+  name: string;
+  /** The caller's address; counted per address (IPv6: per /64). */
   ip: string;
 }
 
 /** A reserved attempt; report its outcome with `succeeded` or `failed`. */
 export interface AttemptTicket {
-  keys: AttemptKeys;
+  subjectKey: string;
+  ipKey: string;
   subjectFailures: number;
 }
 
@@ -40,26 +44,28 @@ export class LoginThrottleService {
 
   /** Reserves an attempt, or throws 429 TOO_MANY_ATTEMPTS while either key is locked. */
   async begin(keys: AttemptKeys): Promise<AttemptTicket> {
-    const subject = await this.reserve(keys.subject, this.config.LOGIN_MAX_FAILURES);
+    const subjectKey = `${keys.scope}:name:${keys.name.toLowerCase()}`;
+    const ipKey = `${keys.scope}:ip:${addressKey(keys.ip)}`;
+    const subject = await this.reserve(subjectKey, this.config.LOGIN_MAX_FAILURES);
     if (subject && isLocked(subject, Date.now())) throw tooManyAttempts(subject);
-    const ip = await this.reserve(keys.ip, this.config.LOGIN_MAX_FAILURES_PER_IP);
+    const ip = await this.reserve(ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP);
     if (ip && isLocked(ip, Date.now())) {
-      await this.release(keys.subject);
+      await this.release(subjectKey);
       throw tooManyAttempts(ip);
     }
-    return { keys, subjectFailures: subject?.failures ?? 1 };
+    return { subjectKey, ipKey, subjectFailures: subject?.failures ?? 1 };
   }
 
   /** The credential was right: forget the name's failures and give back the address's slot. */
   async succeeded(ticket: AttemptTicket): Promise<void> {
-    await this.store.update(ticket.keys.subject, this.ttlMs, () => undefined);
-    await this.release(ticket.keys.ip);
+    await this.store.update(ticket.subjectKey, this.ttlMs, () => undefined);
+    await this.release(ticket.ipKey);
   }
 
   /** The credential was wrong: lock keys that reached their limit, then wait the penalty. */
   async failed(ticket: AttemptTicket): Promise<void> {
-    await this.lockIfSpent(ticket.keys.subject, this.config.LOGIN_MAX_FAILURES);
-    await this.lockIfSpent(ticket.keys.ip, this.config.LOGIN_MAX_FAILURES_PER_IP);
+    await this.lockIfSpent(ticket.subjectKey, this.config.LOGIN_MAX_FAILURES);
+    await this.lockIfSpent(ticket.ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP);
     const delay = failureDelayMs(this.config.LOGIN_FAILURE_DELAY_MS, ticket.subjectFailures);
     if (delay > 0) await sleep(delay);
   }

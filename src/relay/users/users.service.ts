@@ -123,13 +123,14 @@ export class UsersService {
         (changes.enabled === false || (changes.roles && !changes.roles.includes(Role.Admin)));
       if (losesAdmin) await assertAnotherEnabledAdmin(manager, id);
       const disabling = user.enabled && changes.enabled === false;
-      await manager.update(UserEntity, id, {
+      const set = {
         ...(changes.displayName !== undefined && { displayName: changes.displayName }),
         ...(changes.roles !== undefined && { roles: [...new Set(changes.roles)] }),
         ...(changes.enabled !== undefined && { enabled: changes.enabled }),
         // Disabling ends every session: refresh tokens carry the generation they were issued in.
         ...(disabling && { tokenGeneration: () => 'token_generation + 1' }),
-      });
+      };
+      if (Object.keys(set).length > 0) await manager.update(UserEntity, id, set);
     });
     this.authUsers.delete(id);
     return this.get(id);

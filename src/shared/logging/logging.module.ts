@@ -16,6 +16,10 @@ export const REDACTED_PATHS = [
   '*.token',
   '*.accessToken',
   '*.refreshToken',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.apiKey',
+  '*.key',
 ];
 
 /**
