@@ -140,19 +140,22 @@ export class RelayConfig extends AppConfig {
   @Max(86_400)
   RATE_LIMIT_WINDOW = 60;
 
-  /** Requests per window from one client address (IPv6: per /64); 0 switches it off. */
+  /**
+   * Requests per window from one client address (IPv6: per /64); 0 switches it off. Higher
+   * than the per-principal default: many clients may share one address behind a NAT.
+   */
   @EnvInt()
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  RATE_LIMIT_PER_IP = 1_200;
+  RATE_LIMIT_PER_IP = 6_000;
 
   /** Requests per window by one principal unless overridden at run time; 0 switches it off. */
   @EnvInt()
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  RATE_LIMIT_PER_PRINCIPAL = 600;
+  RATE_LIMIT_PER_PRINCIPAL = 3_000;
 
   /** IPv6 clients are counted per network of this prefix length (one host owns a /64). */
   @EnvInt()

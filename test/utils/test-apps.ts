@@ -24,6 +24,10 @@ export const TEST_ENV: RawEnv = {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   HOST: '127.0.0.1',
   PORT: '0',
+  // Every test relay is called from 127.0.0.1 by one principal or a few: suites that test
+  // rate limiting switch them on with their own limits.
+  RATE_LIMIT_PER_IP: '0',
+  RATE_LIMIT_PER_PRINCIPAL: '0',
 };
 
 export async function startRelay(env: RawEnv = {}): Promise<RunningApp<RelayConfig>> {
