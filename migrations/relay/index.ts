@@ -3,6 +3,7 @@ import { CreateSecurityControl1764150000000 } from './1764150000000-create-secur
 import { CreateAuditEvents1764150000100 } from './1764150000100-create-audit-events';
 import { CreateAgentBlocks1764150000200 } from './1764150000200-create-agent-blocks';
 import { CreateTransferRecords1764150000300 } from './1764150000300-create-transfer-records';
+import { CreateAgentCatalogs1764160000000 } from './1764160000000-create-agent-catalogs';
 
 /** Relay migrations in the order they apply. Generated files are added here, never edited. */
 export const RELAY_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const RELAY_MIGRATIONS = [
   CreateAuditEvents1764150000100,
   CreateAgentBlocks1764150000200,
   CreateTransferRecords1764150000300,
+  CreateAgentCatalogs1764160000000,
 ];

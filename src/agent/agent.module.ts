@@ -6,6 +6,7 @@ import { LoggingModule } from '../shared/logging/logging.module';
 import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import type { AgentConfig } from './agent.config';
 import { AGENT_SCHEMA } from './agent.schema';
+import { AgentTunnelModule } from './tunnel/tunnel.module';
 import { ConnectionConfigModule } from './connection-config/connection-config.module';
 import { DataLogModule } from './data-log/data-log.module';
 import { DatasourcesModule } from './datasources/datasources.module';
@@ -25,6 +26,7 @@ export class AgentModule {
         DatasourcesModule,
         DataLogModule,
         ConnectionConfigModule,
+        AgentTunnelModule,
       ],
     };
   }

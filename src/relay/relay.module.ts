@@ -5,6 +5,9 @@ import { HealthModule } from '../shared/health/health.module';
 import { LoggingModule } from '../shared/logging/logging.module';
 import { IdentityModule } from './identity.module';
 import { OperationsModule } from './operations/operations.module';
+import { ProxyModule } from './proxy/proxy.module';
+import { AgentCatalogModule } from './catalog/agent-catalog.module';
+import { TunnelModule } from './tunnel/tunnel.module';
 import type { RelayConfig } from './relay.config';
 import { RELAY_SCHEMA } from './relay.schema';
 
@@ -20,6 +23,9 @@ export class RelayModule {
         DatabaseModule.forRoot(RELAY_SCHEMA),
         HealthModule,
         IdentityModule,
+        TunnelModule,
+        ProxyModule,
+        AgentCatalogModule,
         OperationsModule,
       ],
     };

@@ -10,6 +10,7 @@ import { AgentBlockEntity } from './connections/agent-block.entity';
 import { IpRuleEntity } from './security/ip-rules/ip-rule.entity';
 import { RateLimitEntity } from './security/rate-limits/rate-limit.entity';
 import { TransferRecordEntity } from './transfer-stats/transfer-record.entity';
+import { AgentCatalogEntity } from './catalog/agent-catalog.entity';
 
 export const RELAY_SCHEMA: ProfileSchema = {
   entities: [
@@ -24,6 +25,8 @@ export const RELAY_SCHEMA: ProfileSchema = {
     AuditEventEntity,
     AgentBlockEntity,
     TransferRecordEntity,
+    // Tunnel
+    AgentCatalogEntity,
   ],
   migrations: RELAY_MIGRATIONS,
 };

@@ -5,6 +5,7 @@ import type { AgentConfig } from '../../src/agent/agent.config';
 import type { RelayConfig } from '../../src/relay/relay.config';
 import type { RawEnv } from '../../src/shared/config/load-config';
 import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
+import { ADMIN_TOKEN } from './agent-admin';
 import { startAgent, startRelay, type RunningApp } from './test-apps';
 import { TestUpstream } from './test-upstream';
 
@@ -127,7 +128,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<TestBrid
     RELAY_URL: relay.url,
     AGENT_ID: agentCredentials.id,
     AGENT_SECRET: agentCredentials.secret,
-    AGENT_ADMIN_TOKEN: 'bridge-agent-admin-token-0123456789',
+    AGENT_ADMIN_TOKEN: ADMIN_TOKEN,
     AGENT_DATASOURCES_FILE: datasourcesFile,
     ...options.agentEnv,
   });
