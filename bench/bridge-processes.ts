@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { createServer, type AddressInfo } from 'node:net';
 
 const MAIN_JS = join(__dirname, '..', 'dist', 'src', 'main.js');
 
@@ -19,39 +19,45 @@ export async function startProcess(
   profile: 'relay' | 'agent',
   env: Record<string, string>,
 ): Promise<RunningProcess> {
+  const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
     env: {
       PATH: process.env.PATH,
       APP_PROFILE: profile,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(port),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${profile} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'listening' && entry.port) resolve(entry.port);
-      } catch {
-        // not a log line
-      }
-    });
-  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${profile} exited with ${code}`))),
+  );
+  await Promise.race([waitFor(async () => (await fetch(`${url}/healthz`)).ok), exited]);
   return {
     child,
     pid: child.pid!,
-    url: `http://127.0.0.1:${port}`,
+    url,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function api<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {

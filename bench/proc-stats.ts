@@ -20,12 +20,16 @@ export function rssBytes(pid: number): number {
 export function sampleRss(pid: number, everyMs = 25): { stop(): number } {
   let peak = rssBytes(pid);
   const timer = setInterval(() => {
-    peak = Math.max(peak, rssBytes(pid));
+    try {
+      peak = Math.max(peak, rssBytes(pid));
+    } catch {
+      clearInterval(timer); // the process is gone
+    }
   }, everyMs);
   return {
     stop: () => {
       clearInterval(timer);
-      return Math.max(peak, rssBytes(pid));
+      return peak;
     },
   };
 }

@@ -49,10 +49,10 @@ export async function spawnProfile(
   );
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${profile} did not start: ${stderr.join('\n')}`)),
-      options.readyTimeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${profile} did not start: ${stderr.join('\n')}`));
+    }, options.readyTimeoutMs ?? 30_000);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${profile} exited with ${code}: ${stderr.join('\n')}`));

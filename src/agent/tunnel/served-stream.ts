@@ -79,6 +79,9 @@ export class ServedStream {
       reply.body?.destroy();
       return;
     }
+    // The deadline bounds the wait for an answer; a streaming body may then take its time
+    // (the relay cuts a stream that stalls for longer than the deadline).
+    clearTimeout(this.deadline);
     this.socket.sendFrame({
       type: FrameType.RESPONSE,
       streamId: this.id,

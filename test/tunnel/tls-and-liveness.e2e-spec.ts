@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
+import { adminClient } from '../utils/agent-admin';
+import { api, registerAgent, startBridge, waitForAgent, type TestBridge } from '../utils/bridge';
+import { json } from '../utils/http';
+import { spawnProfile } from '../utils/spawn-profile';
+import { startAgent } from '../utils/test-apps';
+
+/** A self-signed certificate for 127.0.0.1, made with the system's openssl. */
+function selfSignedCertificate(): { certFile: string; key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'ib-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    certFile: join(dir, 'cert.pem'),
+    key: readFileSync(join(dir, 'key.pem')),
+    cert: readFileSync(join(dir, 'cert.pem')),
+  };
+}
+
+/** A TLS-terminating front for the relay, as a load balancer would be. */
+async function tlsFront(
+  relayUrl: string,
+  key: Buffer,
+  cert: Buffer,
+): Promise<{ url: string; server: Server }> {
+  const { port } = new URL(relayUrl);
+  const server = createTlsServer({ key, cert }, (socket) => {
+    const upstream = connect(Number(port), '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('wss:// with a private CA, and dead-peer detection', () => {
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    bridge = await startBridge({ relayEnv: { TUNNEL_HEARTBEAT_MS: '200' } });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+  });
+
+  it('refuses an unknown certificate, accepts it with its CA file, and only skips checks when told', async () => {
+    const { certFile, key, cert } = selfSignedCertificate();
+    const front = await tlsFront(bridge.relay.url, key, cert);
+    const { id, secret } = await registerAgent(bridge.relay.url, bridge.adminToken);
+    const agent = await startAgent({
+      RELAY_URL: front.url,
+      AGENT_ID: id,
+      AGENT_SECRET: secret,
+      AGENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+    });
+    const admin = adminClient(agent);
+    const status = async () => (await admin.get('/api/v1/connection/status')).body;
+    try {
+      await eventually(async () => (await status()).lastError !== undefined);
+      expect((await status()).state).not.toBe('connected');
+      expect((await status()).lastError).toMatch(/certificate/i);
+      expect(bridge.relay.app.get(TunnelRegistry).get(id)).toBeUndefined();
+
+      const settings = {
+        relayUrl: front.url,
+        agentId: id,
+        reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+      };
+      expect(
+        (await admin.put('/api/v1/connection', { ...settings, tls: { caFile: certFile } })).status,
+      ).toBe(200);
+      await waitForAgent(bridge.relay, id);
+      expect((await status()).state).toBe('connected');
+
+      await api(bridge.relay.url, `/api/v1/agents/${id}/disable`, {
+        method: 'POST',
+        token: bridge.adminToken,
+      });
+      await api(bridge.relay.url, `/api/v1/agents/${id}/enable`, {
+        method: 'POST',
+        token: bridge.adminToken,
+      });
+      expect(
+        (await admin.put('/api/v1/connection', { ...settings, tls: { rejectUnauthorized: false } }))
+          .status,
+      ).toBe(200);
+      await waitForAgent(bridge.relay, id);
+    } finally {
+      await agent.close();
+      front.server.close();
+    }
+  });
+
+  it('fails in-flight calls with 502 within the heartbeat bound when the agent freezes', async () => {
+    const { id, secret } = await registerAgent(bridge.relay.url, bridge.adminToken);
+    await api(bridge.relay.url, '/api/v1/grants', {
+      token: bridge.adminToken,
+      body: { apiKeyId: bridge.apiKeyId, agentId: id, datasource: '*', operations: ['GET'] },
+    });
+    const datasources = join(mkdtempSync(join(tmpdir(), 'ib-ds-')), 'ds.json');
+    writeFileSync(
+      datasources,
+      JSON.stringify([
+        {
+          name: 'svc',
+          type: 'http',
+          http: { baseUrl: bridge.upstream.url, allowedMethods: ['GET'] },
+        },
+      ]),
+    );
+    const frozen = await spawnProfile('agent', {
+      env: {
+        AGENT_DATASOURCES_FILE: datasources,
+        RELAY_URL: bridge.relay.url,
+        AGENT_ID: id,
+        AGENT_SECRET: secret,
+        AGENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+      },
+    });
+    try {
+      await waitForAgent(bridge.relay, id);
+      const hits = bridge.upstream.hits.length;
+      const pending = fetch(`${bridge.relay.url}/api/v1/proxy/${id}/svc/hang`, {
+        headers: { 'x-api-key': bridge.apiKey },
+      });
+      await eventually(() => bridge.upstream.hits.length > hits);
+      frozen.child.kill('SIGSTOP');
+      const stoppedAt = Date.now();
+      const response = await pending;
+      expect(response.status).toBe(502);
+      expect(await json(response)).toMatchObject({ code: 'AGENT_DISCONNECTED' });
+      await eventually(() => bridge.relay.app.get(TunnelRegistry).get(id) === undefined, 3_000);
+      expect(Date.now() - stoppedAt).toBeLessThan(3_000);
+    } finally {
+      frozen.child.kill('SIGCONT');
+      await frozen.release();
+    }
+  });
+});
