@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { JsonWebTokenError, JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { deriveSigningKey, SigningPurpose } from '../credentials/signing-keys';
@@ -64,9 +65,10 @@ export class AgentTokenService {
       throw error;
     }
     const { sub, typ, gen } = payload;
-    if (typ !== AGENT_TOKEN_TYPE || typeof sub !== 'string' || !Number.isInteger(gen)) {
+    // Only tokens we issued can get here, but a malformed subject must never reach a query.
+    if (typ !== AGENT_TOKEN_TYPE || !isUUID(sub) || !Number.isInteger(gen)) {
       throw AgentsErrors.invalidToken();
     }
-    return { agentId: sub, generation: gen! };
+    return { agentId: sub as string, generation: gen! };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { Subject, type Observable } from 'rxjs';
 import type { Repository } from 'typeorm';
 import type { Page } from '../../shared/dto/page-query.dto';
@@ -14,7 +15,6 @@ import type { AgentTokenView } from './dto/agent-token.view';
 import type { ListAgentsQuery } from './dto/list-agents.query';
 
 export const AGENT_SECRET_PREFIX = 'ibas_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Compared against when the agent is unknown, so timing does not reveal which ids exist. */
 const DECOY_HASH = hashSecret(randomSecret(AGENT_SECRET_PREFIX));
 
@@ -93,7 +93,7 @@ export class AgentsService implements OnModuleDestroy {
 
   /** The agent's public view, or null (also for ids that are not UUIDs). */
   async findById(id: string): Promise<AgentView | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUUID(id)) return null;
     const agent = await this.agents.findOneBy({ id });
     return agent ? toAgentView(agent) : null;
   }
@@ -157,7 +157,7 @@ export class AgentsService implements OnModuleDestroy {
    */
   async exchangeSecret(agentId: string, secret: string, ip: string): Promise<AgentTokenView> {
     const ticket = await this.throttle.begin({ scope: 'agent-token', name: agentId, ip });
-    const agent = UUID.test(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
+    const agent = isUUID(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
     const matches = secretMatches(secret, agent?.secretHash ?? DECOY_HASH);
     if (!agent || !matches || !agent.enabled) {
       await this.throttle.failed(ticket);

@@ -5,6 +5,7 @@ import type { RelayConfig } from '../relay.config';
 import { AccessTokenService } from './access-token.service';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123';
+const USER = '6f1c2a9e-0b7d-4c1e-9a55-3f0e8d2b7c41';
 const config = { JWT_SECRET: SECRET, JWT_ACCESS_TTL: 60 } as RelayConfig;
 
 function sign(header: object, payload: object, key: Buffer | string): string {
@@ -27,7 +28,7 @@ describe('AccessTokenService', () => {
   const key = deriveSigningKey(SECRET, SigningPurpose.UserAccess);
   const now = Math.floor(Date.now() / 1000);
   const claims = {
-    sub: 'u1',
+    sub: USER,
     typ: 'access',
     gen: 3,
     iss: 'intrabridge-relay',
@@ -37,11 +38,11 @@ describe('AccessTokenService', () => {
   };
 
   it('round-trips user id and generation', () => {
-    expect(service.verify(service.issue('u1', 3))).toEqual({ userId: 'u1', generation: 3 });
+    expect(service.verify(service.issue(USER, 3))).toEqual({ userId: USER, generation: 3 });
   });
 
   it('accepts a hand-made token with exactly the expected shape', () => {
-    expect(service.verify(sign({ alg: 'HS256', typ: 'JWT' }, claims, key)).userId).toBe('u1');
+    expect(service.verify(sign({ alg: 'HS256', typ: 'JWT' }, claims, key)).userId).toBe(USER);
   });
 
   it.each([
@@ -49,6 +50,7 @@ describe('AccessTokenService', () => {
     ['wrong issuer', { ...claims, iss: 'someone-else' }],
     ['wrong type', { ...claims, typ: 'agent' }],
     ['no generation', { ...claims, gen: undefined }],
+    ['a subject that is not a user id', { ...claims, sub: "1' or '1'='1" }],
   ])('refuses a token with the %s', (_what, payload) => {
     expect(codeOf(() => service.verify(sign({ alg: 'HS256' }, payload, key)))).toBe(
       'INVALID_TOKEN',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { JsonWebTokenError, JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { AuthErrorCode } from '../../shared/auth/auth-error-code';
@@ -68,10 +69,11 @@ export class AccessTokenService {
       throw error;
     }
     const { sub, typ, gen } = payload;
-    if (typ !== ACCESS_TOKEN_TYPE || typeof sub !== 'string' || !Number.isInteger(gen)) {
+    // Only tokens we issued can get here, but a malformed subject must never reach a query.
+    if (typ !== ACCESS_TOKEN_TYPE || !isUUID(sub) || !Number.isInteger(gen)) {
       throw invalidToken();
     }
-    return { userId: sub, generation: gen! };
+    return { userId: sub as string, generation: gen! };
   }
 }
 

@@ -96,7 +96,7 @@ export class GrantsService implements OnModuleDestroy {
       datasource: input.datasource,
       operations: [...new Set(input.operations)],
       expiresAt,
-      createdBy: actor.type === 'user' ? actor.userId : null,
+      createdBy: actor.userId,
     });
     this.invalidate();
     return this.get(result.identifiers[0].id as string);
