@@ -1,6 +1,7 @@
 import type { RelayConfig } from '../../src/relay/relay.config';
 import { ADMIN, createUser, IDENTITY_ENV, loginAs, type Api } from '../utils/identity';
 import { rawRequest } from '../utils/http';
+import type { Json } from '../utils/operations';
 import { startRelay, type RunningApp } from '../utils/test-apps';
 
 const PROXY_PATH = '/api/v1/proxy/00000000-0000-4000-8000-000000000001/svc/x';
@@ -18,8 +19,7 @@ function forwarded(relay: RunningApp<RelayConfig>, path: string, client: string,
 async function auditEvents(admin: Api, query: string) {
   const result = await admin.get(`/api/v1/audit-events?limit=500&${query}`);
   expect(result.status).toBe(200);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return result.body.items as Array<Record<string, any>>;
+  return result.body.items as Json[];
 }
 
 describe('security control behind a trusted proxy', () => {

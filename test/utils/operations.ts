@@ -1,6 +1,10 @@
 import { DataSource } from 'typeorm';
 import type { RunningApp } from './test-apps';
 
+/** A JSON value from the API, for assertions on arbitrary shapes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 /** One sample of a Prometheus exposition: name, labels, value. */
 export interface PromSample {
   name: string;
@@ -95,12 +99,14 @@ function checkHistograms(types: Map<string, string>, samples: PromSample[]): voi
 }
 
 /** A server-sent-events reader over fetch (so it can send a bearer token). */
+export interface SseEvent {
+  event: string;
+  data: Json;
+}
+
 export interface SseClient {
-  events: Array<{ event: string; data: unknown }>;
-  waitFor(
-    predicate: (event: { event: string; data: unknown }) => boolean,
-    timeoutMs?: number,
-  ): Promise<{ event: string; data: unknown }>;
+  events: SseEvent[];
+  waitFor(predicate: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
 }
 

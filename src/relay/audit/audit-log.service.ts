@@ -149,17 +149,22 @@ export class AuditLogService {
     if (filter.actor) {
       builder.andWhere('(e.actorId = :actor or e.actorName = :actor)', { actor: filter.actor });
     }
-    if (filter.actorType) builder.andWhere('e.actorType = :actorType', filter);
-    if (filter.actorIp) builder.andWhere('e.actorIp = :actorIp', filter);
+    // Each filter binds only its own parameter (binding the whole filter would rebind from/to).
+    if (filter.actorType)
+      builder.andWhere('e.actorType = :actorType', { actorType: filter.actorType });
+    if (filter.actorIp) builder.andWhere('e.actorIp = :actorIp', { actorIp: filter.actorIp });
     if (filter.action?.endsWith('.*')) {
       builder.andWhere('e.action like :area', { area: `${filter.action.slice(0, -1)}%` });
     } else if (filter.action) {
-      builder.andWhere('e.action = :action', filter);
+      builder.andWhere('e.action = :action', { action: filter.action });
     }
-    if (filter.targetType) builder.andWhere('e.targetType = :targetType', filter);
-    if (filter.target) builder.andWhere('e.targetId = :target', filter);
-    if (filter.outcome) builder.andWhere('e.outcome = :outcome', filter);
-    if (filter.requestId) builder.andWhere('e.requestId = :requestId', filter);
+    if (filter.targetType) {
+      builder.andWhere('e.targetType = :targetType', { targetType: filter.targetType });
+    }
+    if (filter.target) builder.andWhere('e.targetId = :target', { target: filter.target });
+    if (filter.outcome) builder.andWhere('e.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.requestId)
+      builder.andWhere('e.requestId = :requestId', { requestId: filter.requestId });
     return builder;
   }
 }

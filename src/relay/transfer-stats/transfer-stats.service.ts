@@ -122,10 +122,16 @@ export class TransferStatsService {
       .where('r.startedAt >= :from and r.startedAt < :to', { from, to })
       .orderBy('r.id', 'DESC')
       .limit(query.limit + 1);
-    if (query.agentId) builder.andWhere('r.agentId = :agentId', query);
-    if (query.datasource) builder.andWhere('r.datasource = :datasource', query);
-    if (query.principalId) builder.andWhere('r.principalId = :principalId', query);
-    if (query.status !== undefined) builder.andWhere('r.status = :status', query);
+    // Each filter binds only its own parameter (binding the whole query would rebind from/to).
+    if (query.agentId) builder.andWhere('r.agentId = :agentId', { agentId: query.agentId });
+    if (query.datasource) {
+      builder.andWhere('r.datasource = :datasource', { datasource: query.datasource });
+    }
+    if (query.principalId) {
+      builder.andWhere('r.principalId = :principalId', { principalId: query.principalId });
+    }
+    if (query.status !== undefined)
+      builder.andWhere('r.status = :status', { status: query.status });
     if (query.cursor) builder.andWhere('r.id < :before', { before: decodeCursor(query.cursor) });
     const rows = await builder.getMany();
     const items = rows.slice(0, query.limit);
