@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,31 @@ import { adminClient } from '../utils/agent-admin';
 import { api, registerAgent, startBridge, waitForAgent, type TestBridge } from '../utils/bridge';
 import { json } from '../utils/http';
 import { spawnProfile } from '../utils/spawn-profile';
-import { startAgent } from '../utils/test-apps';
+import { startAgent, startRelay } from '../utils/test-apps';
+
+function registerAgentOver(
+  url: string,
+  token: string,
+  ca: Buffer,
+): Promise<{ id: string; secret: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${url}/api/v1/agents`,
+      {
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(JSON.parse(text) as { id: string; secret: string }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ name: `tls-${randomBytes(3).toString('hex')}` }));
+  });
+}
 
 /** A self-signed certificate for 127.0.0.1, made with the system's openssl. */
 function selfSignedCertificate(): { certFile: string; key: Buffer; cert: Buffer } {
@@ -125,6 +151,61 @@ describe('wss:// with a private CA, and dead-peer detection', () => {
     } finally {
       await agent.close();
       front.server.close();
+    }
+  });
+
+  it("serves HTTPS and wss:// with the relay's own certificate", async () => {
+    const { certFile, key, cert } = selfSignedCertificate();
+    const dir = mkdtempSync(join(tmpdir(), 'ib-tls-relay-'));
+    writeFileSync(join(dir, 'key.pem'), key);
+    const relay = await startRelay({
+      TLS_CERT_FILE: certFile,
+      TLS_KEY_FILE: join(dir, 'key.pem'),
+      ADMIN_PASSWORD: 'tls-admin-password-1',
+    });
+    const httpsUrl = relay.url.replace('http:', 'https:');
+    try {
+      const status = await new Promise<number>((resolve, reject) =>
+        httpsGet(`${httpsUrl}/healthz`, { ca: cert }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject),
+      );
+      expect(status).toBe(200);
+      const token = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          `${httpsUrl}/api/v1/auth/login`,
+          { method: 'POST', ca: cert, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve((JSON.parse(text) as { accessToken: string }).accessToken));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ username: 'admin', password: 'tls-admin-password-1' }));
+      });
+      const { id, secret } = await registerAgentOver(httpsUrl, token, cert);
+      const agent = await startAgent({
+        RELAY_URL: httpsUrl,
+        AGENT_ID: id,
+        AGENT_SECRET: secret,
+        AGENT_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+      });
+      try {
+        const put = await adminClient(agent).put('/api/v1/connection', {
+          relayUrl: httpsUrl,
+          agentId: id,
+          tls: { caFile: certFile },
+          reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+        });
+        expect(put.status).toBe(200);
+        await waitForAgent(relay, id);
+      } finally {
+        await agent.close();
+      }
+    } finally {
+      await relay.close();
     }
   });
 

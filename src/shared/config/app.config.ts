@@ -55,12 +55,25 @@ export abstract class AppConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** Serve HTTPS (and wss:// for the tunnel) with this PEM certificate chain... */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  /** ...and this PEM private key. Both or neither. */
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
   get isProduction(): boolean {
     return this.NODE_ENV === NodeEnv.Production;
   }
 
   /** Cross-field checks run after the per-field rules pass; returns problems. */
   finalize(): string[] {
+    if (Boolean(this.TLS_CERT_FILE) !== Boolean(this.TLS_KEY_FILE)) {
+      return ['TLS_CERT_FILE and TLS_KEY_FILE must be set together'];
+    }
     return [];
   }
 }

@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,6 +38,9 @@ export async function createHttpApp(
   options: HttpAppOptions = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    httpsOptions: config.TLS_CERT_FILE
+      ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE!) }
+      : undefined,
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
