@@ -20,7 +20,10 @@ export async function startProcess(
   env: Record<string, string>,
 ): Promise<RunningProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // BENCH_CPU_PROF_DIR: write V8 CPU profiles of relay and agent there, for a closer look.
+  const profiling = process.env.BENCH_CPU_PROF_DIR;
+  const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiling}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: {
       PATH: process.env.PATH,
       APP_PROFILE: profile,

@@ -72,6 +72,8 @@ export class AgentConfig extends AppConfig {
   DATA_LOG_MAX_BUFFERED = 10_000;
 
   override finalize(): string[] {
+    const shared = super.finalize();
+    if (shared.length > 0) return shared;
     if (this.AGENT_HOST) this.HOST = this.AGENT_HOST;
     const token = this.AGENT_ADMIN_TOKEN;
     if (this.isProduction && (!token || token.length < MIN_ADMIN_TOKEN_LENGTH)) {

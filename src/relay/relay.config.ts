@@ -105,6 +105,49 @@ export class RelayConfig extends AppConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  // ---- Tunnel and proxy ----
+
+  /** Concurrent proxied calls per agent connection; more get 503 AGENT_BUSY. */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(65_536)
+  TUNNEL_MAX_STREAMS = 1024;
+
+  /** Heartbeat period; a silent peer is dropped after 2.5 periods. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  TUNNEL_HEARTBEAT_MS = 10_000;
+
+  /** Largest DATA payload per frame (also the WebSocket max message size, plus a header). */
+  @EnvInt()
+  @IsInt()
+  @Min(16_384)
+  @Max(16_777_215)
+  TUNNEL_MAX_FRAME_BYTES = 1_048_576;
+
+  /** Per-stream flow-control window in each direction. */
+  @EnvInt()
+  @IsInt()
+  @Min(16_384)
+  @Max(0x7fffffff)
+  TUNNEL_STREAM_WINDOW_BYTES = 262_144;
+
+  /** Bytes queued on one agent socket above which body senders wait for it to drain. */
+  @EnvInt()
+  @IsInt()
+  @Min(65_536)
+  TUNNEL_MAX_BUFFERED_BYTES = 4_194_304;
+
+  /** Deadline for the agent's answer to start, and for each gap in a streaming answer. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  PROXY_TIMEOUT_MS = 30_000;
+
   // ---- Relay operations: client addresses, IP rules, rate limits, body sizes, audit,
   // ---- transfer statistics and metrics
 
@@ -254,6 +297,8 @@ export class RelayConfig extends AppConfig {
   jwtSecretGenerated = false;
 
   override finalize(): string[] {
+    const shared = super.finalize();
+    if (shared.length > 0) return shared;
     const adminProblems =
       this.ADMIN_PASSWORD?.toLowerCase() === this.ADMIN_USERNAME
         ? ['ADMIN_PASSWORD must not equal ADMIN_USERNAME']
