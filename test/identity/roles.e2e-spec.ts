@@ -27,6 +27,7 @@ const ADMIN_ROUTES: Array<[method: string, path: string, allowed: Role[]]> = [
   ['POST', `/api/v1/agents/${ID}/disable`, ['operator']],
   ['POST', `/api/v1/agents/${ID}/enable`, ['operator']],
   ['POST', `/api/v1/agents/${ID}/rotate-secret`, ['operator']],
+  ['GET', `/api/v1/agents/${ID}/datasources`, ['operator', 'auditor']],
   ['POST', '/api/v1/grants', []],
   ['GET', '/api/v1/grants', ['operator', 'auditor']],
   ['GET', `/api/v1/grants/${ID}`, ['operator', 'auditor']],

@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../../shared/auth/api-auth.decorator';
 import { Roles } from '../../shared/auth/roles.decorator';
 import { Role } from '../../shared/auth/role.enum';
 import { UuidParam } from '../../shared/http/uuid-param';
 import { AgentCatalogService, type AgentCatalogView } from './agent-catalog.service';
 
 @ApiTags('agents')
-@ApiBearerAuth()
+@ApiAuth()
 @Controller('api/v1/agents')
 export class AgentCatalogController {
   constructor(private readonly catalogs: AgentCatalogService) {}
