@@ -6,6 +6,7 @@ import { LoggingModule } from '../shared/logging/logging.module';
 import { IdentityModule } from './identity.module';
 import { OperationsModule } from './operations/operations.module';
 import { ProxyModule } from './proxy/proxy.module';
+import { PROXY_ROUTES } from './proxy/proxy-target';
 import { AgentCatalogModule } from './catalog/agent-catalog.module';
 import { TunnelModule } from './tunnel/tunnel.module';
 import type { RelayConfig } from './relay.config';
@@ -19,7 +20,7 @@ export class RelayModule {
       module: RelayModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
+        LoggingModule.forRoot(config, PROXY_ROUTES),
         DatabaseModule.forRoot(RELAY_SCHEMA),
         HealthModule,
         IdentityModule,

@@ -1,6 +1,11 @@
 import { DATASOURCE_NAME_PATTERN } from '../../shared/protocol';
 
 export const PROXY_PREFIX = '/api/v1/proxy/';
+/** The proxy's routes in Nest's path syntax (relative to the controller's base path). */
+export const PROXY_ROUTES = [
+  'api/v1/proxy/:agentId/:datasource',
+  'api/v1/proxy/:agentId/:datasource/*path',
+];
 
 /** Where a proxied call goes, read from the raw (still percent-encoded) request URL. */
 export interface ProxyTarget {

@@ -12,7 +12,7 @@ import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator'
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
 import { ProxyService } from './proxy.service';
-import { parseProxyTarget } from './proxy-target';
+import { parseProxyTarget, PROXY_ROUTES } from './proxy-target';
 
 @ApiTags('proxy')
 @ApiBearerAuth()
@@ -21,7 +21,7 @@ import { parseProxyTarget } from './proxy-target';
 export class ProxyController {
   constructor(private readonly proxy: ProxyService) {}
 
-  @All([':agentId/:datasource', ':agentId/:datasource/*path'])
+  @All(PROXY_ROUTES.map((route) => route.slice('api/v1/proxy/'.length)))
   @ApiOperation({
     summary: 'Call an intranet datasource through its agent (any method; body and answer stream)',
     description:

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 import { NodeEnv } from '../config/app-profile';
@@ -28,11 +28,16 @@ export const REDACTED_PATHS = [
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * @param unloggedRoutes routes that get no per-request log line nor logging context: hot
+   *   paths with their own record (the relay's proxy calls go to transfer statistics)
+   */
+  static forRoot(config: AppConfig, unloggedRoutes: string[] = []): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          exclude: unloggedRoutes.map((path) => ({ method: RequestMethod.ALL, path })),
           pinoHttp: {
             level: config.LOG_LEVEL,
             base: { profile: config.APP_PROFILE },
