@@ -77,6 +77,7 @@ async function api<T>(url: string, init: RequestInit & { token?: string } = {}):
 }
 
 export interface Bridge {
+  adminToken: string;
   relay: RunningProcess;
   agent: RunningProcess;
   agentId: string;
@@ -92,6 +93,7 @@ export interface Bridge {
 export async function startBridge(
   upstreamUrl: string,
   relayEnv: Record<string, string> = {},
+  extraDatasources: object[] = [],
 ): Promise<Bridge> {
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-'));
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
@@ -144,6 +146,7 @@ export async function startBridge(
           maxBodyBytes: 2 ** 40,
         },
       },
+      ...extraDatasources,
     ]),
   );
   const agentProcess = await startProcess('agent', {
@@ -159,6 +162,7 @@ export async function startBridge(
     async () => (await fetch(`${proxyBase}/json1k`, { headers: { 'x-api-key': key.key } })).ok,
   );
   return {
+    adminToken: accessToken,
     relay,
     agent: agentProcess,
     agentId: agent.id,

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
+import { idleAgentMemory } from './idle-agents';
+import { startNginx } from './nginx';
+import { bridgeSqlMs, prepareSqlTable, psqlMs, SQL_ROWS, sqlDatasource } from './sql-case';
 import { startUpstream } from './upstream';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -49,6 +52,7 @@ async function load(
 interface CaseRow {
   name: string;
   direct: LoadResult;
+  nginx?: LoadResult;
   bridged: LoadResult;
   cpuMsPerCall: number;
 }
@@ -56,15 +60,18 @@ interface CaseRow {
 async function loadCase(
   bridge: Bridge,
   upstream: string,
+  nginxUrl: string | undefined,
   name: string,
   path: string,
   connections: number,
 ): Promise<CaseRow> {
   const direct: LoadResult[] = [];
+  const viaNginx: LoadResult[] = [];
   const bridged: LoadResult[] = [];
   const cpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     direct.push(await load(`${upstream}${path}`, connections));
+    if (nginxUrl) viaNginx.push(await load(`${nginxUrl}${path}`, connections));
     const before = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
     const through = await load(`${bridge.proxyBase}${path}`, connections, {
       'x-api-key': bridge.apiKey,
@@ -80,7 +87,13 @@ async function loadCase(
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     requests: median(runs.map((r) => r.requests)),
   });
-  const row = { name, direct: pick(direct), bridged: pick(bridged), cpuMsPerCall: median(cpu) };
+  const row = {
+    name,
+    direct: pick(direct),
+    nginx: viaNginx.length > 0 ? pick(viaNginx) : undefined,
+    bridged: pick(bridged),
+    cpuMsPerCall: median(cpu),
+  };
   console.error(`bench: ${name}: ${(row.bridged.rps / row.direct.rps).toFixed(2)}x direct`);
   return row;
 }
@@ -155,16 +168,27 @@ async function streamCase(bridge: Bridge, upstream: string) {
   };
 }
 
-function table(rows: CaseRow[], stream: Awaited<ReturnType<typeof streamCase>>): string {
+interface Extras {
+  sql?: { psqlMs: number; bridgeMs: number };
+  idleKiBPerAgent: number;
+  idleAgents: number;
+}
+
+function table(
+  rows: CaseRow[],
+  stream: Awaited<ReturnType<typeof streamCase>>,
+  extras: Extras,
+): string {
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const latency = (r?: LoadResult) => (r ? `${r.p50}/${r.p99}` : 'n/a');
   const lines = [
-    `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on the embedded database.`,
+    `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on the embedded database, with audit, transfer statistics and rate limiting on; nginx with one worker.`,
     '',
-    '| case | direct req/s | bridge req/s | ratio | direct p50/p99 ms | bridge p50/p99 ms | relay+agent CPU ms/call | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| case | direct req/s | nginx req/s | bridge req/s | bridge/direct | bridge/nginx | p50/p99 ms direct | nginx | bridge | relay+agent CPU ms/call | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${fmt(r.direct.rps)} | ${fmt(r.bridged.rps)} | ${fmt(r.bridged.rps / r.direct.rps, 2)}x | ${r.direct.p50}/${r.direct.p99} | ${r.bridged.p50}/${r.bridged.p99} | ${fmt(r.cpuMsPerCall, 3)} | ${r.bridged.errors} |`,
+        `| ${r.name} | ${fmt(r.direct.rps)} | ${r.nginx ? fmt(r.nginx.rps) : 'n/a'} | ${fmt(r.bridged.rps)} | ${fmt(r.bridged.rps / r.direct.rps, 2)}x | ${r.nginx ? `${fmt(r.bridged.rps / r.nginx.rps, 2)}x` : 'n/a'} | ${latency(r.direct)} | ${latency(r.nginx)} | ${latency(r.bridged)} | ${fmt(r.cpuMsPerCall, 3)} | ${r.bridged.errors} |`,
     ),
     '',
     '| stream | direct MB/s | bridge MB/s | ratio |',
@@ -173,30 +197,70 @@ function table(rows: CaseRow[], stream: Awaited<ReturnType<typeof streamCase>>):
     `| ${STREAM_UP / MIB} MiB upload | ${fmt(stream.directUpMBs)} | ${fmt(stream.upMBs)} | ${fmt(stream.upMBs / stream.directUpMBs, 2)}x |`,
     '',
     `Peak RSS above idle while streaming: relay ${fmt(stream.relayPeakAboveIdleMiB, 1)} MiB, agent ${fmt(stream.agentPeakAboveIdleMiB, 1)} MiB.`,
+    `Relay memory per idle agent connection (${extras.idleAgents} agents): ${fmt(extras.idleKiBPerAgent, 1)} KiB.`,
+    extras.sql
+      ? `SQL, ${SQL_ROWS} rows: psql direct ${fmt(extras.sql.psqlMs)} ms, through the bridge (NDJSON) ${fmt(extras.sql.bridgeMs)} ms: ${fmt(extras.sql.bridgeMs / extras.sql.psqlMs, 2)}x.`
+      : 'SQL case skipped: no PostgreSQL at BENCH_PG_URL.',
   ];
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const upstream = await startUpstream();
-  const bridge = await startBridge(upstream.url);
+  const pgUrl =
+    process.env.BENCH_PG_URL ?? 'postgres://postgres:intrabridge-ci@127.0.0.1:5432/postgres';
+  const withSql = await prepareSqlTable(pgUrl);
+  const bridge = await startBridge(upstream.url, {}, withSql ? [sqlDatasource(pgUrl)] : []);
+  const nginx = await startNginx(upstream.url);
   try {
     const rows = [
-      await loadCase(bridge, upstream.url, '1 KiB JSON, 1 conn', '/json1k', 1),
-      await loadCase(bridge, upstream.url, '1 KiB JSON, 10 conns', '/json1k', 10),
-      await loadCase(bridge, upstream.url, '1 KiB JSON, 50 conns', '/json1k', 50),
-      await loadCase(bridge, upstream.url, '1 MiB body, 10 conns', `/bytes?size=${MIB}`, 10),
-      await loadCase(bridge, upstream.url, '1 MiB body, 50 conns', `/bytes?size=${MIB}`, 50),
+      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 1 conn', '/json1k', 1),
+      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 10 conns', '/json1k', 10),
+      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 50 conns', '/json1k', 50),
+      await loadCase(
+        bridge,
+        upstream.url,
+        nginx?.url,
+        '1 MiB body, 10 conns',
+        `/bytes?size=${MIB}`,
+        10,
+      ),
+      await loadCase(
+        bridge,
+        upstream.url,
+        nginx?.url,
+        '1 MiB body, 50 conns',
+        `/bytes?size=${MIB}`,
+        50,
+      ),
     ];
     const stream = await streamCase(bridge, upstream.url);
+    let sql: Extras['sql'];
+    if (withSql) {
+      const psql: number[] = [];
+      const bridged: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        psql.push(await psqlMs(pgUrl));
+        bridged.push(await bridgeSqlMs(bridge.proxyBase, bridge.apiKey));
+      }
+      sql = { psqlMs: median(psql), bridgeMs: median(bridged) };
+    }
+    const idleAgents = Number(process.env.BENCH_IDLE_AGENTS ?? 1000);
+    const idleKiBPerAgent = await idleAgentMemory(
+      bridge.relay.url,
+      bridge.relay.pid,
+      bridge.adminToken,
+      idleAgents,
+    );
     const healthy = await fetch(`${bridge.proxyBase}/json1k`, {
       headers: { 'x-api-key': bridge.apiKey },
     });
-    const output = `${table(rows, stream)}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
+    const output = `${table(rows, stream, { sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
     console.log(output);
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.md'), output);
   } finally {
+    nginx?.stop();
     await bridge.stop();
     upstream.server.close();
   }

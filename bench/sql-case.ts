@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { Client } from 'pg';
+
+export const SQL_ROWS = 100_000;
+
+/** Creates a 100,000-row table on a real PostgreSQL server; undefined when none answers. */
+export async function prepareSqlTable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch {
+    return false;
+  }
+  await client.query(`drop table if exists bench_rows;
+    create table bench_rows as
+      select i as id, 'customer-' || i as name, i * 1.25 as amount, now() as created_at
+      from generate_series(1, ${SQL_ROWS}) i`);
+  await client.end();
+  return true;
+}
+
+export function sqlDatasource(url: string): object {
+  return {
+    name: 'pg',
+    type: 'postgres',
+    postgres: {
+      url,
+      queries: [
+        {
+          name: 'all_rows',
+          sql: 'select * from bench_rows order by id',
+          params: [],
+          maxRows: SQL_ROWS,
+          timeoutMs: 60_000,
+        },
+      ],
+    },
+  };
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Wall time of `psql` fetching every row (unaligned output to a pipe that is discarded). */
+export function psqlMs(url: string): Promise<number> {
+  return timed(
+    () =>
+      new Promise<void>((resolve, reject) =>
+        execFile(
+          'psql',
+          [url, '-qAtc', 'select * from bench_rows order by id'],
+          { maxBuffer: 1 << 30 },
+          (error) => (error ? reject(new Error(error.message)) : resolve()),
+        ),
+      ),
+  );
+}
+
+/** Wall time of the same query through the relay, streamed as NDJSON. */
+export function bridgeSqlMs(proxyBase: string, apiKey: string): Promise<number> {
+  return timed(async () => {
+    const response = await fetch(`${proxyBase.replace(/\/svc$/, '/pg')}/queries/all_rows`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': apiKey,
+        'content-type': 'application/json',
+        accept: 'application/x-ndjson',
+      },
+      body: '{}',
+    });
+    const text = await response.text();
+    const rows = text.split('\n').filter(Boolean).length;
+    if (response.status !== 200 || rows !== SQL_ROWS)
+      throw new Error(`SQL through the bridge: ${response.status}, ${rows} rows`);
+  });
+}
