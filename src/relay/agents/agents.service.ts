@@ -11,6 +11,9 @@ import { AgentEntity } from './agent.entity';
 import { AgentTokenService } from './agent-token.service';
 import { AgentsErrors } from './agents.exception';
 import { toAgentView, type AgentView } from './dto/agent.view';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { SessionAudit } from '../audit/session-audit.service';
 import type { AgentTokenView } from './dto/agent-token.view';
 import type { ListAgentsQuery } from './dto/list-agents.query';
 
@@ -46,6 +49,8 @@ export class AgentsService implements OnModuleDestroy {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly tokens: AgentTokenService,
     private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditService,
+    private readonly sessionAudit: SessionAudit,
   ) {}
 
   onModuleDestroy(): void {
@@ -61,7 +66,9 @@ export class AgentsService implements OnModuleDestroy {
         enabled: true,
         secretHash: hashSecret(secret),
       });
-      return { agent: await this.get(result.identifiers[0].id as string), secret };
+      const agent = await this.get(result.identifiers[0].id as string);
+      await this.auditChange(AuditAction.AgentCreate, agent.id, null, agent);
+      return { agent, secret };
     } catch (error) {
       if (isUniqueViolation(error)) throw AgentsErrors.nameTaken();
       throw error;
@@ -99,7 +106,7 @@ export class AgentsService implements OnModuleDestroy {
   }
 
   async update(id: string, changes: AgentChanges): Promise<AgentEntity> {
-    await this.get(id);
+    const before = await this.get(id);
     const set = {
       ...(changes.name !== undefined && { name: changes.name }),
       ...(changes.description !== undefined && { description: changes.description }),
@@ -111,7 +118,9 @@ export class AgentsService implements OnModuleDestroy {
       if (isUniqueViolation(error)) throw AgentsErrors.nameTaken();
       throw error;
     }
-    return this.get(id);
+    const after = await this.get(id);
+    await this.auditChange(AuditAction.AgentUpdate, id, before, after);
+    return after;
   }
 
   /** Disables the agent: its secret is refused and every token it holds dies for good. */
@@ -123,32 +132,40 @@ export class AgentsService implements OnModuleDestroy {
       tokenGeneration: () => 'token_generation + 1',
     });
     this.revoked.next({ agentId: id, reason: 'disabled' });
-    return this.get(id);
+    const after = await this.get(id);
+    await this.auditChange(AuditAction.AgentUpdate, id, agent, after);
+    return after;
   }
 
   /** Enables the agent again; its secret works again, tokens from before stay dead. */
   async enable(id: string): Promise<AgentEntity> {
-    await this.get(id);
+    const before = await this.get(id);
     await this.agents.update(id, { enabled: true });
-    return this.get(id);
+    const after = await this.get(id);
+    await this.auditChange(AuditAction.AgentUpdate, id, before, after);
+    return after;
   }
 
   /** Issues a new secret; the old secret and all tokens stop working at once. */
   async rotateSecret(id: string): Promise<AgentWithSecret> {
-    await this.get(id);
+    const before = await this.get(id);
     const secret = randomSecret(AGENT_SECRET_PREFIX);
     await this.agents.update(id, {
       secretHash: hashSecret(secret),
       tokenGeneration: () => 'token_generation + 1',
     });
     this.revoked.next({ agentId: id, reason: 'rotated' });
-    return { agent: await this.get(id), secret };
+    const agent = await this.get(id);
+    await this.auditChange(AuditAction.AgentSecretRotate, id, before, agent);
+    return { agent, secret };
   }
 
   async delete(id: string): Promise<void> {
+    const before = await this.agents.findOneBy({ id });
     const result = await this.agents.delete(id);
     if (!result.affected) throw AgentsErrors.notFound();
     this.revoked.next({ agentId: id, reason: 'deleted' });
+    await this.auditChange(AuditAction.AgentDelete, id, before, null);
   }
 
   /**
@@ -156,14 +173,18 @@ export class AgentsService implements OnModuleDestroy {
    * disabled agent all give the same 401; failures count towards the login lockout.
    */
   async exchangeSecret(agentId: string, secret: string, ip: string): Promise<AgentTokenView> {
-    const ticket = await this.throttle.begin({ scope: 'agent-token', name: agentId, ip });
+    const ticket = await this.throttle
+      .begin({ scope: 'agent-token', name: agentId, ip })
+      .catch((error: unknown) => this.sessionAudit.agentTokenRefused(agentId, error));
     const agent = isUUID(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
     const matches = secretMatches(secret, agent?.secretHash ?? DECOY_HASH);
     if (!agent || !matches || !agent.enabled) {
+      await this.sessionAudit.agentTokenFailed(agentId);
       await this.throttle.failed(ticket);
       throw AgentsErrors.invalidCredentials();
     }
     await this.throttle.succeeded(ticket);
+    await this.sessionAudit.agentTokenIssued(agent);
     return {
       accessToken: this.tokens.issue(agent.id, agent.tokenGeneration),
       expiresIn: this.tokens.ttlSeconds,
@@ -193,5 +214,20 @@ export class AgentsService implements OnModuleDestroy {
       lastSeenAt: () => 'now()',
       updatedAt: () => 'updated_at',
     });
+  }
+
+  /** Audits an administrative change with the agent's public view before and after. */
+  private async auditChange(
+    action: AuditAction,
+    id: string,
+    before: AgentEntity | null,
+    after: AgentEntity | null,
+  ): Promise<void> {
+    await this.audit.recordChange(
+      action,
+      { type: 'agent', id },
+      before && toAgentView(before),
+      after && toAgentView(after),
+    );
   }
 }

@@ -14,6 +14,9 @@ import { apiKeyPrefixOf, generateApiKey } from './api-key-format';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysErrors } from './api-keys.exception';
 import type { ListApiKeysQuery } from './dto/list-api-keys.query';
+import { toApiKeyView } from './dto/api-key.view';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
 
 /**
  * How long a key's row is trusted without the database. Revoking through this process
@@ -62,6 +65,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -99,7 +103,10 @@ export class ApiKeysService {
     ]);
     if (active >= MAX_ACTIVE_KEYS_PER_USER) throw ApiKeysErrors.tooMany(MAX_ACTIVE_KEYS_PER_USER);
     const { id, key } = await this.insertWithFreshPrefix(userId, input.name.trim(), expiresAt);
-    return { entity: await this.keys.findOneByOrFail({ id }), key };
+    const entity = await this.keys.findOneByOrFail({ id });
+    const target = { type: 'api_key', id };
+    await this.audit.recordChange(AuditAction.ApiKeyCreate, target, null, toApiKeyView(entity));
+    return { entity, key };
   }
 
   async list(actor: Principal, query: ListApiKeysQuery): Promise<Page<ApiKeyEntity>> {
@@ -131,7 +138,15 @@ export class ApiKeysService {
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     }
     this.byPrefix.delete(key.prefix);
-    return this.keys.findOneByOrFail({ id });
+    const after = await this.keys.findOneByOrFail({ id });
+    const target = { type: 'api_key', id };
+    await this.audit.recordChange(
+      AuditAction.ApiKeyRevoke,
+      target,
+      toApiKeyView(key),
+      toApiKeyView(after),
+    );
+    return after;
   }
 
   async findById(id: string): Promise<ApiKeyEntity | null> {

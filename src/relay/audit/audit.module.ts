@@ -1,20 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit.controller';
+import { AuditCoreModule } from './audit-core.module';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditLogService } from './audit-log.service';
 import { AuditRetentionService } from './audit-retention.service';
-import { AuditService } from './audit.service';
 
-/**
- * The system audit log. Global, so any feature records events by injecting AuditService
- * without wiring its module.
- */
-@Global()
+/** The audit log's API (read, verify, export) and its retention sweep. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
+  imports: [AuditCoreModule, TypeOrmModule.forFeature([AuditEventEntity])],
   controllers: [AuditController],
-  providers: [AuditService, AuditLogService, AuditRetentionService],
-  exports: [AuditService, AuditRetentionService],
+  providers: [AuditLogService, AuditRetentionService],
+  exports: [AuditRetentionService],
 })
 export class AuditModule {}

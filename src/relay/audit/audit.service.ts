@@ -220,7 +220,11 @@ export class AuditService {
 
   private toRow(input: AuditEventInput): Omit<AuditEventEntity, 'seq' | 'prevHash' | 'hash'> {
     const context = RequestContexts.current();
-    const actor = { ...actorOf(context?.request.principal), ...input.actor };
+    // Outside any request (start-up, timers, tunnel events) the relay itself acts.
+    const contextActor = context
+      ? actorOf(context.request.principal)
+      : { type: AuditActorType.System };
+    const actor = { ...contextActor, ...input.actor };
     return {
       occurredAt: new Date(),
       actorType: actor.type ?? AuditActorType.Anonymous,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../shared/auth/principal';
+import { SessionAudit } from '../audit/session-audit.service';
 import { LoginThrottleService, type AttemptTicket } from '../login-throttle/login-throttle.service';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
@@ -15,31 +16,41 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly throttle: LoginThrottleService,
+    private readonly audit: SessionAudit,
   ) {}
 
   async login(username: string, password: string, ip: string): Promise<TokenPairView> {
     const name = username.trim().toLowerCase();
-    const ticket = await this.throttle.begin({ scope: 'login', name, ip });
+    const ticket = await this.throttle
+      .begin({ scope: 'login', name, ip })
+      .catch((error: unknown) => this.audit.loginRefused(name, error));
     const user = await this.users.verifyCredentials(name, password);
-    if (!user) return this.fail(ticket);
+    if (!user) {
+      await this.audit.loginFailed(name);
+      return this.fail(ticket);
+    }
     await this.throttle.succeeded(ticket);
     await this.users.recordLogin(user.id);
+    await this.audit.loginSucceeded(user);
     return this.issuePair(user.id, user.tokenGeneration);
   }
 
   /** Exchanges a refresh token for a new pair; the old refresh token is spent. */
   async refresh(refreshToken: string): Promise<TokenPairView> {
-    const rotated = await this.refreshTokens.rotate(refreshToken);
+    const rotated = await this.refreshTokens
+      .rotate(refreshToken)
+      .catch((error: unknown) => this.audit.refreshFailed(error));
     const user = await this.users.getAuthUser(rotated.userId, { fresh: true });
     if (!user || !user.enabled || user.tokenGeneration !== rotated.tokenGeneration) {
       await this.refreshTokens.revokeFamily(rotated.familyId, 'logout');
-      throw AuthErrors.sessionEnded();
+      return this.audit.refreshFailed(AuthErrors.sessionEnded(), rotated.userId);
     }
+    await this.audit.refreshed(user);
     return this.issuePair(user.id, user.tokenGeneration, rotated.familyId);
   }
 
   async logout(refreshToken: string): Promise<void> {
-    await this.refreshTokens.revoke(refreshToken);
+    await this.audit.loggedOut(await this.refreshTokens.revoke(refreshToken));
   }
 
   /**
@@ -55,10 +66,11 @@ export class AuthService {
     const ticket = await this.throttle.begin({ scope: 'login', name: principal.name, ip });
     if (!(await this.users.verifyPassword(principal.userId, currentPassword))) {
       await this.throttle.failed(ticket);
-      throw AuthErrors.invalidCurrentPassword();
+      return this.audit.passwordChangeFailed(principal, AuthErrors.invalidCurrentPassword());
     }
     await this.throttle.succeeded(ticket);
     await this.users.setPassword(principal.userId, newPassword);
+    await this.audit.passwordChanged(principal);
     const user = await this.users.getAuthUser(principal.userId, { fresh: true });
     if (!user) throw AuthErrors.sessionEnded();
     return this.issuePair(user.id, user.tokenGeneration);

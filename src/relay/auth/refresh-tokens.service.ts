@@ -84,9 +84,11 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Logout: ends the token's family. Unknown tokens are ignored (nothing to end). */
-  async revoke(token: string): Promise<void> {
+  /** Revokes the token's session; returns the user it belonged to (undefined: unknown token). */
+  async revoke(token: string): Promise<string | undefined> {
     const row = await this.findByToken(token);
     if (row) await this.revokeFamily(row.familyId, 'logout');
+    return row?.userId;
   }
 
   async revokeFamily(familyId: string, reason: RevokedReason): Promise<void> {

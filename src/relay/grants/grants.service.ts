@@ -13,6 +13,9 @@ import { UsersErrors } from '../users/users.exception';
 import { UsersService } from '../users/users.service';
 import type { CreateGrantDto } from './dto/create-grant.dto';
 import type { ListGrantsQuery } from './dto/list-grants.query';
+import { toGrantView } from './dto/grant.view';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
 import { GrantIndex } from './grant-index';
 import { GrantEntity } from './grant.entity';
 import { GrantsErrors } from './grants.exception';
@@ -44,6 +47,7 @@ export class GrantsService implements OnModuleDestroy {
     private readonly users: UsersService,
     private readonly apiKeys: ApiKeysService,
     private readonly agents: AgentsService,
+    private readonly audit: AuditService,
   ) {
     // A deleted agent takes its grants with it (on delete cascade).
     this.agentEvents = agents.revocations.subscribe((event) => {
@@ -99,7 +103,10 @@ export class GrantsService implements OnModuleDestroy {
       createdBy: actor.userId,
     });
     this.invalidate();
-    return this.get(result.identifiers[0].id as string);
+    const created = await this.get(result.identifiers[0].id as string);
+    const target = { type: 'grant', id: created.id };
+    await this.audit.recordChange(AuditAction.GrantCreate, target, null, toGrantView(created));
+    return created;
   }
 
   async list(query: ListGrantsQuery): Promise<Page<GrantEntity>> {
@@ -124,9 +131,17 @@ export class GrantsService implements OnModuleDestroy {
   }
 
   async delete(id: string): Promise<void> {
+    const before = await this.grants.findOneBy({ id });
     const result = await this.grants.delete(id);
     if (!result.affected) throw GrantsErrors.notFound();
     this.invalidate();
+    const target = { type: 'grant', id };
+    await this.audit.recordChange(
+      AuditAction.GrantDelete,
+      target,
+      before && toGrantView(before),
+      null,
+    );
   }
 
   /** Forgets every compiled index; grants change rarely, so precision is not worth it. */

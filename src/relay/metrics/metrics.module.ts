@@ -1,13 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
+import { MetricsRegistryModule } from './metrics-registry.module';
 import { MetricsServer } from './metrics-server';
-import { OperationsMetrics } from './operations-metrics';
 
-/** Prometheus instruments every relay module may update, and the /metrics endpoint. */
-@Global()
+/** The /metrics endpoint, on the API port or on METRICS_PORT. */
 @Module({
+  imports: [MetricsRegistryModule],
   controllers: [MetricsController],
-  providers: [OperationsMetrics, MetricsServer],
-  exports: [OperationsMetrics],
+  providers: [MetricsServer],
 })
 export class MetricsModule {}

@@ -6,8 +6,12 @@ import { Role } from '../../shared/auth/role.enum';
 import { TtlCache } from '../../shared/cache/ttl-cache';
 import type { Page } from '../../shared/dto/page-query.dto';
 import { isUniqueViolation, likeContains } from '../../shared/database/postgres-errors';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { SessionAudit } from '../audit/session-audit.service';
 import type { AuthUser } from './auth-user';
 import type { ListUsersQuery } from './dto/list-users.query';
+import { toUserView } from './dto/user.view';
 import { PasswordHasher } from './password-hasher.service';
 import { passwordProblems } from './password-policy';
 import { UserEntity } from './user.entity';
@@ -44,6 +48,8 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly sessionAudit: SessionAudit,
   ) {}
 
   async create(input: NewUser): Promise<UserEntity> {
@@ -58,7 +64,10 @@ export class UsersService {
         roles: [...new Set(input.roles)],
         enabled: input.enabled ?? true,
       });
-      return await this.get(result.identifiers[0].id as string);
+      const created = await this.get(result.identifiers[0].id as string);
+      const target = { type: 'user', id: created.id };
+      await this.audit.recordChange(AuditAction.UserCreate, target, null, toUserView(created));
+      return created;
     } catch (error) {
       if (isUniqueViolation(error)) throw UsersErrors.usernameTaken();
       throw error;
@@ -115,9 +124,11 @@ export class UsersService {
     if (isSelf && changes.roles !== undefined)
       throw UsersErrors.selfModification('change roles of');
     if (isSelf && changes.enabled === false) throw UsersErrors.selfModification('disable');
+    let before: UserEntity | undefined;
     await this.dataSource.transaction(async (manager) => {
       const user = await manager.findOneBy(UserEntity, { id });
       if (!user) throw UsersErrors.notFound();
+      before = user;
       const losesAdmin =
         isEnabledAdmin(user) &&
         (changes.enabled === false || (changes.roles && !changes.roles.includes(Role.Admin)));
@@ -133,19 +144,36 @@ export class UsersService {
       if (Object.keys(set).length > 0) await manager.update(UserEntity, id, set);
     });
     this.authUsers.delete(id);
-    return this.get(id);
+    const after = await this.get(id);
+    const target = { type: 'user', id };
+    await this.audit.recordChange(
+      AuditAction.UserUpdate,
+      target,
+      before && toUserView(before),
+      toUserView(after),
+    );
+    return after;
   }
 
   async delete(actor: Principal, id: string): Promise<void> {
     if (actor.userId === id) throw UsersErrors.selfModification('delete');
+    let before: UserEntity | undefined;
     await this.dataSource.transaction(async (manager) => {
       const user = await manager.findOneBy(UserEntity, { id });
       if (!user) throw UsersErrors.notFound();
       if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, id);
       // Refresh tokens, API keys and grants go with the user (on delete cascade).
       await manager.delete(UserEntity, id);
+      before = user;
     });
     this.authUsers.delete(id);
+    const target = { type: 'user', id };
+    await this.audit.recordChange(
+      AuditAction.UserDelete,
+      target,
+      before && toUserView(before),
+      null,
+    );
   }
 
   /** Sets a new password and ends every session of the user. */
@@ -159,6 +187,7 @@ export class UsersService {
       tokenGeneration: () => 'token_generation + 1',
     });
     this.authUsers.delete(id);
+    await this.sessionAudit.passwordSet(id);
   }
 
   /**
