@@ -9,15 +9,7 @@ const profileBoundary = (forbidden, why) => ({
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/',
-      'coverage/',
-      'node_modules/',
-      'data/',
-      '.ci/',
-      '**/*.js',
-      '**/*.mjs',
-    ],
+    ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', '.ci/', '**/*.js', '**/*.mjs'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -105,12 +105,12 @@ async function main(): Promise<void> {
     JWT_SECRET: state.agentAdminToken + state.adminPassword,
     ADMIN_PASSWORD: state.adminPassword,
   });
-  let agent: ReturnType<typeof startProfile> | undefined;
-  let statusTimer: NodeJS.Timeout | undefined;
+  // Filled in as the demo comes up; Ctrl-C may arrive at any point.
+  const started: { agent?: ReturnType<typeof startProfile>; statusTimer?: NodeJS.Timeout } = {};
   const stop = async (): Promise<void> => {
-    clearInterval(statusTimer);
+    clearInterval(started.statusTimer);
     process.stdout.write('\nstopping...\n');
-    if (agent) await stopProfile(agent);
+    if (started.agent) await stopProfile(started.agent);
     await stopProfile(relay);
     await intranet.stop();
     process.exit(0);
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   await ensureAccess(new RelayAdminClient(RELAY_URL), state);
   const datasourcesFile = join(DATA_DIR, 'datasources.json');
   await writeFile(datasourcesFile, JSON.stringify(sampleDatasources(intranet), null, 2));
-  agent = startProfile('agent', {
+  started.agent = startProfile('agent', {
     PORT: AGENT_PORT,
     DATA_DIR: join(DATA_DIR, 'agent'),
     AGENT_ADMIN_TOKEN: state.agentAdminToken,
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     });
   await waitUntilUp(`${AGENT_URL}/readyz`);
   printWelcome(state);
-  statusTimer = setInterval(() => void showStatus(state), 1_000);
+  started.statusTimer = setInterval(() => void showStatus(state), 1_000);
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,6 @@ const SERVICES = join(__dirname, 'intranet-services.js');
 const HEARTBEAT_MS = 500;
 const unavailable = NetworkLayout.available();
 if (unavailable) {
-  // eslint-disable-next-line no-console
   console.warn(
     `network-layout test skipped: ${unavailable} (it needs root, iproute2 and iptables)`,
   );

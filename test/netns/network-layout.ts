@@ -101,7 +101,7 @@ export class NetworkLayout {
       child.once('exit', (code) =>
         reject(new Error(`${args.join(' ')} exited ${code}: ${output.join('\n')}`)),
       );
-      for (const stream of [child.stdout!, child.stderr!]) {
+      for (const stream of [child.stdout, child.stderr]) {
         createInterface({ input: stream }).on('line', (line) => {
           output.push(line);
           if (ready.test(line)) {
