@@ -13,10 +13,12 @@ import { AuditEventPageView, AuditEventView, toAuditEventView } from './dto/audi
 import { AuditVerificationView } from './dto/audit-verification.view';
 import { ExportAuditEventsQuery } from './dto/export-audit-events.query';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
+import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 
 /** The audit log is read-only through the API: there is no route that changes it. */
 @ApiTags('audit')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Auditor)
 @Controller('api/v1/audit-events')
 export class AuditController {

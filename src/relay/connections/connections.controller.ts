@@ -15,9 +15,11 @@ import { ConnectionView } from './dto/connection.view';
 import { KickQuery } from './dto/kick.dto';
 import { AgentBlockView, KickResultView, toAgentBlockView } from './dto/kick-result.view';
 import { SseStream } from './sse-stream';
+import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 
 @ApiTags('connections')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Operator)
 @Controller('api/v1/connections')
 export class ConnectionsController {

@@ -7,9 +7,11 @@ import { Roles } from '../../shared/auth/roles.decorator';
 import { ClientIpResolver } from '../request-context/client-ip.resolver';
 import { normalizeIp } from '../request-context/trusted-proxies';
 import { ClientAddressView } from './dto/client-address.view';
+import { ApiSecurityResponses } from './api-security-responses.decorator';
 
 @ApiTags('security')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Admin)
 @Controller('api/v1/security')
 export class SecurityController {

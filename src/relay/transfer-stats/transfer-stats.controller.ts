@@ -11,9 +11,11 @@ import {
   toTransferRecordView,
 } from './dto/transfer-stats.view';
 import { TransferStatsService } from './transfer-stats.service';
+import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 
 @ApiTags('transfer-stats')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Operator, Role.Auditor)
 @Controller('api/v1/transfer-stats')
 export class TransferStatsController {

@@ -14,9 +14,11 @@ import { CreateIpRuleDto, UpdateIpRuleDto } from './dto/ip-rule.dto';
 import { EvaluateIpQuery, ListIpRulesQuery } from './dto/ip-rule.query';
 import { IpEvaluationView, IpRuleView, toIpRuleView } from './dto/ip-rule.view';
 import { IpRulesService } from './ip-rules.service';
+import { ApiSecurityResponses } from '../api-security-responses.decorator';
 
 @ApiTags('security')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Admin)
 @Controller('api/v1/security/ip-rules')
 export class IpRulesController {

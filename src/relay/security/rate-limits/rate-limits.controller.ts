@@ -12,9 +12,11 @@ import { CreateRateLimitDto, UpdateRateLimitDto } from './dto/rate-limit.dto';
 import { RateLimitsView, RateLimitView, toRateLimitView } from './dto/rate-limit.view';
 import { RateLimitStore } from './rate-limit-store';
 import { RateLimitsService } from './rate-limits.service';
+import { ApiSecurityResponses } from '../api-security-responses.decorator';
 
 @ApiTags('security')
 @ApiAuth()
+@ApiSecurityResponses()
 @Roles(Role.Admin)
 @Controller('api/v1/security/rate-limits')
 export class RateLimitsController {
