@@ -51,7 +51,8 @@ export class ProxyCall implements StreamListener {
     this.armTimer();
     this.res.on('close', () => this.callerGone());
     if (hasBody) {
-      void stream.sendBody(this.req).then(() => undefined);
+      // An upload in progress counts as activity, like answer data does.
+      void stream.sendBody(this.req, () => this.armTimer());
     }
   }
 
@@ -98,6 +99,7 @@ export class ProxyCall implements StreamListener {
   }
 
   private armTimer(): void {
+    if (this.ended) return;
     if (this.timer) {
       this.timer.refresh();
       return;

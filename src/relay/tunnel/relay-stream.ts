@@ -60,7 +60,7 @@ export class RelayStream {
   }
 
   /** Streams the request body; resolves false if the stream ended first. */
-  async sendBody(source: Readable): Promise<boolean> {
+  async sendBody(source: Readable, onSent?: () => void): Promise<boolean> {
     try {
       await sendBody(source, {
         streamId: this.id,
@@ -68,6 +68,7 @@ export class RelayStream {
         socket: this.socket,
         chunkSize: this.settings.chunkSize,
         progress: this.sent,
+        onSent,
       });
       return true;
     } catch {

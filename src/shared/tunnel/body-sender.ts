@@ -9,6 +9,8 @@ export interface OutboundBody {
   chunkSize: number;
   /** Running count of payload bytes sent, readable while the body is still flowing. */
   progress?: { bytes: number };
+  /** Called after each DATA frame, e.g. to keep an inactivity timer from firing. */
+  onSent?: () => void;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function sendBody(source: Readable, target: OutboundBody): Promise<
       offset += size;
       sent += size;
       if (target.progress) target.progress.bytes = sent;
+      target.onSent?.();
     }
   }
   if (window.closed) throw new Error('stream closed');
