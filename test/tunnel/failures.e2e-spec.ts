@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
@@ -34,6 +35,30 @@ describe('tunnel failure modes', () => {
     expect(await json(response)).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
     await until(() => bridge.upstream.aborted > abortedBefore, 5_000);
+  });
+
+  it('lets a slow upload that keeps flowing outlive the deadline', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        bridge.proxyUrl('/echo'),
+        { method: 'POST', headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      let sent = 0;
+      const timer = setInterval(() => {
+        req.write(Buffer.alloc(1024, 1));
+        if (++sent === 10) {
+          clearInterval(timer);
+          req.end();
+        }
+      }, 300);
+    });
+    expect(JSON.parse(answer)).toMatchObject({ bodySize: 10 * 1024 });
   });
 
   it('passes a caller abort on to the upstream', async () => {

@@ -42,6 +42,7 @@ export class ServedStream {
   private readonly deadline: NodeJS.Timeout;
   private requestComplete: boolean;
   private done = false;
+  private answered = false;
 
   constructor(
     readonly id: number,
@@ -82,6 +83,7 @@ export class ServedStream {
     // The deadline bounds the wait for an answer; a streaming body may then take its time
     // (the relay cuts a stream that stalls for longer than the deadline).
     clearTimeout(this.deadline);
+    this.answered = true;
     this.socket.sendFrame({
       type: FrameType.RESPONSE,
       streamId: this.id,
@@ -98,6 +100,8 @@ export class ServedStream {
       case FrameType.DATA:
         if (this.requestComplete) throw this.outOfOrder('DATA after the request ended');
         (this.body as InboundBody).accept(frame.payload);
+        // A request body still arriving is progress: the deadline bounds silence, not size.
+        if (!this.answered) this.deadline.refresh();
         if (frame.endStream) this.endRequest();
         return;
       case FrameType.END:
