@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { OperationsMetrics } from '../metrics/operations-metrics';
 import type { ProxiedCall } from '../proxy/proxy.service';
 import { RelayConfig } from '../relay.config';
-import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.entity';
+import type { NewTransferRecord } from './transfer-record.entity';
 
 /**
  * Keeps transfer records off the proxy's hot path: `record` only appends to a buffer, which
@@ -77,13 +77,7 @@ export class TransferRecorder
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.config.TRANSFER_BATCH_SIZE);
       try {
-        await this.dataSource
-          .createQueryBuilder()
-          .insert()
-          .into(TransferRecordEntity)
-          .values(batch as unknown as TransferRecordEntity[])
-          .updateEntity(false)
-          .execute();
+        await this.dataSource.query(INSERT_SQL, columnsOf(batch));
         this.metrics.transferRecordsWritten.inc(batch.length);
       } catch (error) {
         this.buffer = batch.concat(this.buffer);
@@ -109,6 +103,40 @@ export class TransferRecorder
       this.logger.warn({ dropped: this.dropped }, 'transfer record buffer full: oldest dropped');
     }
   }
+}
+
+/**
+ * One statement per batch with one array parameter per column: far cheaper to build, send and
+ * parse than a VALUES list with a parameter per cell (which matters most on the embedded
+ * database, which runs inside the relay process).
+ */
+const INSERT_SQL = `
+  insert into transfer_records (started_at, request_id, principal_type, principal_id,
+    principal_name, agent_id, datasource, operation, status, error_code, bytes_in, bytes_out,
+    duration_ms, content_type)
+  select * from unnest($1::timestamptz[], $2::text[], $3::text[], $4::uuid[], $5::text[],
+    $6::uuid[], $7::text[], $8::text[], $9::smallint[], $10::text[], $11::bigint[],
+    $12::bigint[], $13::integer[], $14::text[])`;
+
+function columnsOf(batch: NewTransferRecord[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array<unknown>(batch.length));
+  batch.forEach((record, row) => {
+    columns[0][row] = record.startedAt.toISOString();
+    columns[1][row] = record.requestId;
+    columns[2][row] = record.principalType;
+    columns[3][row] = record.principalId;
+    columns[4][row] = record.principalName;
+    columns[5][row] = record.agentId;
+    columns[6][row] = record.datasource;
+    columns[7][row] = record.operation;
+    columns[8][row] = record.status;
+    columns[9][row] = record.errorCode;
+    columns[10][row] = record.bytesIn;
+    columns[11][row] = record.bytesOut;
+    columns[12][row] = record.durationMs;
+    columns[13][row] = record.contentType;
+  });
+  return columns;
 }
 
 function toRecord(call: ProxiedCall): NewTransferRecord {
