@@ -3,6 +3,7 @@
  * PostgreSQL, directory), datasources, a client user with an API key and grants; prints
  * ready-to-paste calls and a live status line. Ctrl-C stops everything. Data in ./data/demo.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadDemoState, saveDemoState, type DemoState } from './demo-state';
@@ -31,7 +32,7 @@ async function ensureAccess(relay: RelayAdminClient, state: DemoState): Promise<
   if (!state.apiKey) {
     const users = await relay.call<{ items: Array<{ id: string; username: string }> }>(
       'GET',
-      `/api/v1/users?username=${CLIENT}`,
+      `/api/v1/users?q=${CLIENT}`,
     );
     if (!users.items.some((user) => user.username === CLIENT)) {
       await relay.call('POST', '/api/v1/users', {
@@ -93,26 +94,37 @@ async function showStatus(state: DemoState): Promise<void> {
   if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(78)}`);
 }
 
+/** What is running so far; Ctrl-C or a failure may come at any point of start-up. */
+const started: {
+  intranet?: SampleIntranet;
+  relay?: ChildProcess;
+  agent?: ChildProcess;
+  statusTimer?: NodeJS.Timeout;
+} = {};
+
+async function stopAll(): Promise<void> {
+  clearInterval(started.statusTimer);
+  if (started.agent) await stopProfile(started.agent);
+  if (started.relay) await stopProfile(started.relay);
+  await started.intranet?.stop();
+}
+
 async function main(): Promise<void> {
   await mkdir(DATA_DIR, { recursive: true, mode: 0o700 });
   const state = loadDemoState(DATA_DIR);
   const intranet = new SampleIntranet(DATA_DIR);
+  started.intranet = intranet;
   await intranet.start();
-  const relay = startProfile('relay', {
+  started.relay = startProfile('relay', {
     PORT: RELAY_PORT,
     HOST: '127.0.0.1',
     DATA_DIR: join(DATA_DIR, 'relay'),
     JWT_SECRET: state.agentAdminToken + state.adminPassword,
     ADMIN_PASSWORD: state.adminPassword,
   });
-  // Filled in as the demo comes up; Ctrl-C may arrive at any point.
-  const started: { agent?: ReturnType<typeof startProfile>; statusTimer?: NodeJS.Timeout } = {};
   const stop = async (): Promise<void> => {
-    clearInterval(started.statusTimer);
     process.stdout.write('\nstopping...\n');
-    if (started.agent) await stopProfile(started.agent);
-    await stopProfile(relay);
-    await intranet.stop();
+    await stopAll();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -145,7 +157,8 @@ async function main(): Promise<void> {
   started.statusTimer = setInterval(() => void showStatus(state), 1_000);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+  await stopAll().catch(() => undefined);
   process.exit(1);
 });
