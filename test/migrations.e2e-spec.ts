@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AGENT_MIGRATIONS } from '../migrations/agent';
 import { RELAY_MIGRATIONS } from '../migrations/relay';
 import { startAgent, startRelay } from './utils/test-apps';
+import { provisionTestDatabase } from './utils/test-database';
 
 describe.each([
   ['relay', startRelay, RELAY_MIGRATIONS],
@@ -21,16 +22,22 @@ describe.each([
     }
   });
 
-  it('leaves the database alone when MIGRATIONS_RUN=false', async () => {
-    const running = await start({ MIGRATIONS_RUN: 'false' });
+  it('with MIGRATIONS_RUN=false, refuses a database with pending migrations and serves a migrated one', async () => {
+    const database = await provisionTestDatabase();
     try {
-      const dataSource = running.app.get(DataSource);
-      const [{ exists }] = await dataSource.query(
-        "select to_regclass('schema_migrations') is not null as exists",
+      await expect(start({ ...database.env, MIGRATIONS_RUN: 'false' })).rejects.toThrow(
+        /migration\(s\) pending[\s\S]*MIGRATIONS_RUN=false/,
       );
-      expect(exists).toBe(false);
+      const migrated = await start({ ...database.env });
+      await migrated.close();
+      const running = await start({ ...database.env, MIGRATIONS_RUN: 'false' });
+      try {
+        expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+      } finally {
+        await running.close();
+      }
     } finally {
-      await running.close();
+      await database.release();
     }
   });
 });

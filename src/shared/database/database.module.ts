@@ -1,18 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import { buildDataSourceOptions, type ProfileSchema } from './data-source-options';
 import { EmbeddedDatabaseModule } from './embedded-database.module';
 import { EmbeddedPostgres } from './embedded-postgres';
-import { MigrationRunner } from './migration-runner';
+import { migrateOnStart, SchemaMigrationError } from './migrate-on-start';
 
 /**
  * TypeORM on PostgreSQL: the server named by DATABASE_URL, or an embedded PGlite in DATA_DIR.
- * Migrations run at start-up unless MIGRATIONS_RUN=false.
+ * Migrations run as the data source opens (unless MIGRATIONS_RUN=false), so no provider
+ * ever sees an outdated schema.
  */
 @Module({})
 export class DatabaseModule {
   static forRoot(schema: ProfileSchema): DynamicModule {
+    // TypeORM's data source factory sees only the options; the switch travels beside them.
+    const startup: { migrate: boolean; embedded?: EmbeddedPostgres } = { migrate: true };
     return {
       module: DatabaseModule,
       imports: [
@@ -20,12 +24,31 @@ export class DatabaseModule {
           imports: [EmbeddedDatabaseModule],
           inject: [AppConfig, EmbeddedPostgres],
           useFactory: async (config: AppConfig, embedded: EmbeddedPostgres) => {
-            const connection = config.DATABASE_URL ? undefined : await embedded.start();
-            return buildDataSourceOptions(config, schema, connection);
+            startup.migrate = config.MIGRATIONS_RUN;
+            startup.embedded = config.DATABASE_URL ? undefined : embedded;
+            const connection = startup.embedded ? await embedded.start() : undefined;
+            return {
+              ...buildDataSourceOptions(config, schema, connection),
+              // A server may still be starting; an embedded database or a schema problem won't improve.
+              retryAttempts: connection ? 0 : 5,
+              retryDelay: 2_000,
+              toRetry: (error: unknown) => !(error instanceof SchemaMigrationError),
+            };
+          },
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await migrateOnStart(dataSource, startup.migrate);
+            } catch (error) {
+              // The app will not start: release the database now, nothing else will.
+              await dataSource.destroy();
+              await startup.embedded?.stop();
+              throw error;
+            }
+            return dataSource;
           },
         }),
       ],
-      providers: [MigrationRunner],
     };
   }
 }
