@@ -1,7 +1,7 @@
 import { isValidHeaderName, isValidHeaderValue, type HttpHeaders } from '../protocol';
 
 /** Headers that describe one HTTP connection, never the message (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP_HEADERS: readonly string[] = [
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -11,9 +11,10 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
   'http2-settings',
-]);
+];
+
+const HOP_BY_HOP = new Set([...HOP_BY_HOP_HEADERS, 'host']);
 
 /**
  * Copies the end-to-end headers a proxy may pass on: drops hop-by-hop headers, those named

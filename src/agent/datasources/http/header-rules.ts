@@ -1,20 +1,10 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { HOP_BY_HOP_HEADERS } from '../../../shared/tunnel/hop-by-hop-headers';
 
 export type HeaderMap = Record<string, string | string[]>;
 
 /** Per-connection headers (RFC 9110 7.6.1) and their legacy relatives: never forwarded. */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-];
+const HOP_BY_HOP = HOP_BY_HOP_HEADERS;
 
 /**
  * Caller headers that must not reach the intranet: the caller's credentials for the relay,
