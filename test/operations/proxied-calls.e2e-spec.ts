@@ -125,6 +125,25 @@ describe('operations on proxied calls through a real agent', () => {
     );
   });
 
+  it('labels metrics only with datasources the agent publishes', async () => {
+    const before = await scrape();
+    for (const name of ['ghost-1', 'ghost-2']) {
+      const response = await fetch(bridge.proxyUrl('/x', name), {
+        headers: { 'x-api-key': bridge.apiKey },
+      });
+      expect(response.status).toBe(404);
+    }
+    const after = await scrape();
+    const unknown = { agent_id: bridge.agentId, datasource: 'unknown' };
+    expect(
+      after.sum('intrabridge_proxy_calls_total', unknown) -
+        before.sum('intrabridge_proxy_calls_total', unknown),
+    ).toBe(2);
+    expect(after.samples.some((sample) => sample.labels.datasource?.startsWith('ghost'))).toBe(
+      false,
+    );
+  });
+
   it('audits a call refused for want of a grant', async () => {
     const key = await admin.post('/api/v1/api-keys', { name: 'no-grants' });
     expect(key.status).toBe(201);

@@ -56,8 +56,10 @@ export function parsePrometheus(text: string): PromExposition {
     }
     const raw = match[4];
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN')
+    // Prometheus parses floats like Go: NaN in any case (prom-client writes `Nan`).
+    if (Number.isNaN(value) && !/^nan$/i.test(raw)) {
       throw new Error(`line ${index + 1}: bad value ${raw}`);
+    }
     samples.push({ name: match[1], labels, value });
   }
   checkHistograms(types, samples);

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { AppException } from '../../shared/errors/app.exception';
+import { ErrorCode } from '../../shared/errors/error-code';
 
 /**
  * A value loaded from the database, kept in memory and reloaded every `intervalMs` (so that
@@ -18,10 +20,22 @@ export class RefreshingSnapshot<T> {
     private readonly logger = new Logger(RefreshingSnapshot.name),
   ) {}
 
-  /** The current value; loads it on first use. */
+  /**
+   * The current value; loads it on first use. Never loaded and not loadable: 503, so that
+   * requests fail closed rather than pass unchecked.
+   */
   async get(): Promise<T> {
     if (this.value !== undefined) return this.value;
-    return this.reload();
+    try {
+      return await this.reload();
+    } catch (error) {
+      this.logger.error({ err: error, snapshot: this.name }, 'cannot load');
+      throw new AppException(
+        ErrorCode.ServiceUnavailable,
+        'Security settings are unavailable; try again later',
+        503,
+      );
+    }
   }
 
   /** Reloads now; concurrent callers share one load. */
@@ -38,6 +52,20 @@ export class RefreshingSnapshot<T> {
     } finally {
       if (this.loading === loading) this.loading = undefined;
     }
+  }
+
+  /**
+   * First load at start-up, then reloads every interval. A failed first load (database not
+   * reachable yet, or migrations switched off) only warns: `get()` tries again when needed.
+   */
+  async startWithFirstLoad(): Promise<void> {
+    await this.reload().catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, snapshot: this.name },
+        'first load failed; will load on first use',
+      ),
+    );
+    this.start();
   }
 
   start(): void {

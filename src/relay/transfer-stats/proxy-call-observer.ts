@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Subscription } from 'rxjs';
 import { OperationsMetrics } from '../metrics/operations-metrics';
 import { ProxyService, type ProxiedCall } from '../proxy/proxy.service';
+import { TunnelRegistry } from '../tunnel/tunnel-registry';
 import { TransferRecorder } from './transfer-recorder';
 
 /**
@@ -17,6 +18,7 @@ export class ProxyCallObserver implements OnModuleInit, OnModuleDestroy {
     private readonly proxy: ProxyService,
     private readonly recorder: TransferRecorder,
     private readonly metrics: OperationsMetrics,
+    private readonly tunnels: TunnelRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -27,10 +29,23 @@ export class ProxyCallObserver implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /**
+   * A datasource name from the agent's catalog, else `unknown`: names come from callers' URLs,
+   * and every distinct label value is a time series kept for ever.
+   */
+  private datasourceLabel(call: ProxiedCall): string {
+    const session =
+      this.tunnels.get(call.agentId) ??
+      this.tunnels.list().find((candidate) => candidate.identity.agentId === call.agentId);
+    const catalog = session?.catalog;
+    const index = catalog?.findIndex((entry) => entry.name === call.datasource) ?? -1;
+    return index >= 0 && index < MAX_DATASOURCE_LABELS ? call.datasource : 'unknown';
+  }
+
   observe(call: ProxiedCall): void {
     try {
       this.recorder.record(call);
-      const labels = { agent_id: call.agentId, datasource: call.datasource };
+      const labels = { agent_id: call.agentId, datasource: this.datasourceLabel(call) };
       this.metrics.proxyCalls.inc({ ...labels, status_class: statusClass(call.status) });
       this.metrics.proxyBytes.inc({ ...labels, direction: 'in' }, call.bytesIn);
       this.metrics.proxyBytes.inc({ ...labels, direction: 'out' }, call.bytesOut);
@@ -41,6 +56,9 @@ export class ProxyCallObserver implements OnModuleInit, OnModuleDestroy {
     }
   }
 }
+
+/** Beyond this many datasources per agent, further names share one label. */
+const MAX_DATASOURCE_LABELS = 200;
 
 function statusClass(status: number): string {
   return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : 'other';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProxyModule } from '../proxy/proxy.module';
+import { TunnelModule } from '../tunnel/tunnel.module';
 import { ProxyCallObserver } from './proxy-call-observer';
 import { TransferRecordEntity } from './transfer-record.entity';
 import { TransferRecorder } from './transfer-recorder';
@@ -9,7 +10,7 @@ import { TransferStatsController } from './transfer-stats.controller';
 import { TransferStatsService } from './transfer-stats.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TransferRecordEntity]), ProxyModule],
+  imports: [TypeOrmModule.forFeature([TransferRecordEntity]), ProxyModule, TunnelModule],
   controllers: [TransferStatsController],
   providers: [TransferRecorder, TransferStatsService, TransferRetentionService, ProxyCallObserver],
   exports: [TransferRecorder],

@@ -59,8 +59,7 @@ export class IpRulesService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.book.reload();
-    this.book.start();
+    await this.book.startWithFirstLoad();
   }
 
   onApplicationShutdown(): void {

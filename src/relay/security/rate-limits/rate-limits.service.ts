@@ -54,8 +54,7 @@ export class RateLimitsService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.overrides.reload();
-    this.overrides.start();
+    await this.overrides.startWithFirstLoad();
   }
 
   onApplicationShutdown(): void {
