@@ -61,6 +61,27 @@ describe('tunnel failure modes', () => {
     expect(JSON.parse(answer)).toMatchObject({ bodySize: 10 * 1024 });
   });
 
+  it('does not cut a caller that pauses reading for longer than the deadline', async () => {
+    const size = 8 * 1024 * 1024;
+    const received = await new Promise<number>((resolve, reject) => {
+      request(
+        bridge.proxyUrl(`/bytes?size=${size}`),
+        { headers: { 'x-api-key': bridge.apiKey } },
+        (res) => {
+          res.pause();
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => resolve(bytes));
+          res.on('error', reject);
+          setTimeout(() => res.resume(), 3_000);
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(received).toBe(size);
+  });
+
   it('passes a caller abort on to the upstream', async () => {
     const abortedBefore = bridge.upstream.aborted;
     const controller = new AbortController();

@@ -65,7 +65,7 @@ export class ProxyCall implements StreamListener {
   }
 
   onData(chunk: Buffer): void {
-    this.armTimer();
+    if (!this.waitingForDrain) this.armTimer();
     this.bytesOut += chunk.length;
     if (this.res.write(chunk)) {
       this.stream!.release(chunk.length);
@@ -74,8 +74,11 @@ export class ProxyCall implements StreamListener {
     this.unreleased += chunk.length;
     if (this.waitingForDrain) return;
     this.waitingForDrain = true;
+    // The caller is the slow side now: that is no reason to give up on the agent.
+    this.stopTimer();
     this.res.once('drain', () => {
       this.waitingForDrain = false;
+      this.armTimer();
       const bytes = this.unreleased;
       this.unreleased = 0;
       this.stream!.release(bytes);
@@ -105,6 +108,11 @@ export class ProxyCall implements StreamListener {
       return;
     }
     this.timer = setTimeout(() => this.expire(), this.timeoutMs);
+  }
+
+  private stopTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private expire(): void {
