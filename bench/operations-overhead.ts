@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'prettier';
 import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds } from './proc-stats';
 import { startUpstream } from './upstream';
@@ -188,8 +189,9 @@ async function main(): Promise<void> {
         `peak records waiting in the buffer at a scrape: ${peakBuffered}.`,
       '',
     ];
-    const text = lines.join('\n');
-    process.stdout.write(`${text}\n`);
+    // Aligned like the rest of the repository's Markdown, so a rerun keeps `npm run lint` clean.
+    const text = await format(lines.join('\n'), { parser: 'markdown' });
+    process.stdout.write(text);
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'operations-overhead.md'), text);
