@@ -41,7 +41,11 @@ describe('tunnel failure modes', () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const req = request(
         bridge.proxyUrl('/echo'),
-        { method: 'POST', headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' } },
+        {
+          method: 'POST',
+          agent: false,
+          headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));

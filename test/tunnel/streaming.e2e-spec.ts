@@ -70,7 +70,13 @@ describe('streaming through the tunnel', () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const req = request(
         bridge.proxyUrl('/echo'),
-        { method: 'PUT', headers: { 'x-api-key': bridge.apiKey, 'content-length': size } },
+        // A fresh connection each: a kept-alive socket the server may close meanwhile would
+        // turn its close into this test's failure.
+        {
+          method: 'PUT',
+          agent: false,
+          headers: { 'x-api-key': bridge.apiKey, 'content-length': size },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -93,7 +99,7 @@ describe('streaming through the tunnel', () => {
     const paused = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       request(
         bridge.proxyUrl(`/bytes?size=${size}`),
-        { headers: { 'x-api-key': bridge.apiKey } },
+        { agent: false, headers: { 'x-api-key': bridge.apiKey } },
         (res) => {
           res.pause();
           resolve(res);

@@ -11,10 +11,12 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
+import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 import { ProxyService } from './proxy.service';
 import { parseProxyTarget, PROXY_ROUTES } from './proxy-target';
 
 @ApiTags('proxy')
+@ApiSecurityResponses()
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('api/v1/proxy')
