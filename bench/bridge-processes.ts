@@ -128,7 +128,7 @@ export async function startBridge(
       apiKeyId: key.id,
       agentId: agent.id,
       datasource: '*',
-      operations: ['GET', 'POST'],
+      operations: ['GET', 'POST', 'query'],
     }),
   });
   void me;

@@ -234,9 +234,12 @@ async function main(): Promise<void> {
         50,
       ),
     ];
+    console.error('bench: streaming');
     const stream = await streamCase(bridge, upstream.url);
+    console.error(`bench: ${JSON.stringify(stream)}`);
     let sql: Extras['sql'];
     if (withSql) {
+      console.error('bench: SQL, 100,000 rows');
       const psql: number[] = [];
       const bridged: number[] = [];
       for (let run = 0; run < RUNS; run++) {
@@ -246,6 +249,7 @@ async function main(): Promise<void> {
       sql = { psqlMs: median(psql), bridgeMs: median(bridged) };
     }
     const idleAgents = Number(process.env.BENCH_IDLE_AGENTS ?? 1000);
+    console.error(`bench: sql ${JSON.stringify(sql)}; idle agents`);
     const idleKiBPerAgent = await idleAgentMemory(
       bridge.relay.url,
       bridge.relay.pid,
