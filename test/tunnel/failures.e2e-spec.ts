@@ -21,7 +21,13 @@ describe('tunnel failure modes', () => {
   let bridge: TestBridge;
 
   beforeAll(async () => {
-    bridge = await startBridge({ relayEnv: { PROXY_TIMEOUT_MS: '1500', TUNNEL_MAX_STREAMS: '4' } });
+    bridge = await startBridge({
+      relayEnv: {
+        PROXY_TIMEOUT_MS: '1500',
+        TUNNEL_MAX_STREAMS: '4',
+        MAX_BODY_BYTES_PROXY: '1048576',
+      },
+    });
   });
   afterAll(async () => {
     await bridge?.close();
@@ -84,6 +90,34 @@ describe('tunnel failure modes', () => {
         .end();
     });
     expect(received).toBe(size);
+  });
+
+  it('refuses a chunked upload once it passes the proxy body limit (413)', async () => {
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        bridge.proxyUrl('/echo'),
+        {
+          method: 'POST',
+          agent: false,
+          headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 2);
+      const pump = (left: number): void => {
+        if (left === 0) return void req.end();
+        if (req.write(chunk)) pump(left - 1);
+        else req.once('drain', () => pump(left - 1));
+      };
+      pump(64);
+    });
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('passes a caller abort on to the upstream', async () => {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { ResetCode, type ResponsePayload } from '../../shared/protocol';
+import { ErrorCode } from '../../shared/errors/error-code';
 import { writeErrorResponse } from '../../shared/errors/write-error-response';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 import type { RelayStream, StreamListener } from '../tunnel/relay-stream';
@@ -43,6 +44,8 @@ export class ProxyCall implements StreamListener {
     private readonly res: Response,
     private readonly requestId: string,
     private readonly timeoutMs: number,
+    /** 0: no limit. */
+    private readonly maxBodyBytes: number,
     private readonly onDone: (outcome: CallOutcome) => void,
   ) {}
 
@@ -52,7 +55,7 @@ export class ProxyCall implements StreamListener {
     this.res.on('close', () => this.callerGone());
     if (hasBody) {
       // An upload in progress counts as activity, like answer data does.
-      void stream.sendBody(this.req, () => this.armTimer());
+      void stream.sendBody(this.req, () => this.uploadProgress(stream));
     }
   }
 
@@ -108,6 +111,19 @@ export class ProxyCall implements StreamListener {
       return;
     }
     this.timer = setTimeout(() => this.expire(), this.timeoutMs);
+  }
+
+  /** Chunked uploads declare no length; the body limit is enforced as the bytes flow. */
+  private uploadProgress(stream: RelayStream): void {
+    this.armTimer();
+    if (this.maxBodyBytes > 0 && stream.sent.bytes > this.maxBodyBytes) {
+      stream.cancel(ResetCode.CANCELLED, 'request body too large');
+      this.fail(
+        413,
+        ErrorCode.PayloadTooLarge,
+        `Request body larger than ${this.maxBodyBytes} bytes is not accepted here`,
+      );
+    }
   }
 
   private stopTimer(): void {

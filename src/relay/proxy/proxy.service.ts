@@ -75,17 +75,23 @@ export class ProxyService {
     };
     this.assertHeadFits(head);
     const startedAt = new Date();
-    const call = new ProxyCall(req, res, requestId, this.config.PROXY_TIMEOUT_MS, (outcome) =>
-      this.completedSubject.next({
-        ...outcome,
-        requestId,
-        principal,
-        agentId: target.agentId,
-        datasource: target.datasource,
-        operation,
-        startedAt,
-        durationMs: Date.now() - startedAt.getTime(),
-      }),
+    const call = new ProxyCall(
+      req,
+      res,
+      requestId,
+      this.config.PROXY_TIMEOUT_MS,
+      this.config.MAX_BODY_BYTES_PROXY,
+      (outcome) =>
+        this.completedSubject.next({
+          ...outcome,
+          requestId,
+          principal,
+          agentId: target.agentId,
+          datasource: target.datasource,
+          operation,
+          startedAt,
+          durationMs: Date.now() - startedAt.getTime(),
+        }),
     );
     call.start(session.open(head, call), hasBody);
   }
