@@ -22,9 +22,9 @@ export function makeCall(options: CallOptions): DatasourceCall {
     signal: new AbortController().signal,
     ...rest,
     body:
-      body instanceof Readable
-        ? body
-        : Readable.from(body === undefined ? [] : [Buffer.from(body)], { objectMode: false }),
+      body === undefined || body instanceof Readable
+        ? (body ?? null)
+        : Readable.from([Buffer.from(body)], { objectMode: false }),
   };
 }
 
@@ -36,10 +36,20 @@ export interface ReadReply {
   json(): any;
 }
 
-/** Consumes a reply body completely. */
+/** Consumes a reply body completely and reports it delivered, as the tunnel does. */
 export async function readReply(reply: DatasourceReply): Promise<ReadReply> {
   const chunks: Buffer[] = [];
-  if (reply.body) for await (const chunk of reply.body) chunks.push(chunk as Buffer);
+  let size = 0;
+  try {
+    for await (const chunk of reply.body ?? []) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    reply.delivered?.(size, error as Error);
+    throw error;
+  }
+  reply.delivered?.(size);
   const text = Buffer.concat(chunks).toString('utf8');
   return { status: reply.status, headers: reply.headers, text, json: () => JSON.parse(text) };
 }

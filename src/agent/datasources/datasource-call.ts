@@ -16,8 +16,8 @@ export interface DatasourceCall {
   headers: Record<string, string | string[]>;
   /** The caller as asserted by the relay. */
   principal: { type: 'user' | 'apiKey'; id: string; name: string };
-  /** Request body; ends at once when there is none. */
-  body: Readable;
+  /** Request body; null when the request has none. */
+  body: Readable | null;
   /**
    * Aborted on caller disconnect or deadline: upstream work stops at once. A reason that is a
    * `TimeoutError` DOMException (as from AbortSignal.timeout) or carries
@@ -36,4 +36,9 @@ export interface DatasourceReply {
   status: number;
   headers: Record<string, string | string[]>;
   body: Readable | null;
+  /**
+   * Set by the dispatcher: whoever delivers the reply calls it once, with the body bytes it
+   * sent and the error that stopped it, if any (a body never read counts as failed).
+   */
+  delivered?: (bytesOut: number, error?: Error) => void;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { finished, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { AppException } from '../../shared/errors/app.exception';
 import { DataLogWriter } from '../data-log/data-log.writer';
 import { ByteCounter } from './byte-counter';
@@ -20,7 +20,8 @@ interface CallRecord {
   at: Date;
   startedAt: number;
   operation: string;
-  bytesIn: ByteCounter;
+  /** Counts the request body as the datasource reads it; absent when there is none. */
+  bytesIn?: ByteCounter;
 }
 
 /**
@@ -39,8 +40,8 @@ export class DatasourceDispatcher {
 
   async dispatch(call: DatasourceCall): Promise<DatasourceReply> {
     const active = this.registry.lookup(call.datasource);
-    const bytesIn = new ByteCounter();
-    pipeline(call.body, bytesIn, () => undefined);
+    const bytesIn = call.body ? new ByteCounter() : undefined;
+    if (call.body) pipeline(call.body, bytesIn!, () => undefined);
     const record: CallRecord = {
       call,
       at: new Date(),
@@ -57,7 +58,7 @@ export class DatasourceDispatcher {
           404,
         );
       }
-      const reply = await active.handler.handle({ ...call, body: bytesIn });
+      const reply = await active.handler.handle({ ...call, body: bytesIn ?? null });
       return this.tracked(reply, record, undefined);
     } catch (error) {
       const failure = this.toFailure(error, call);
@@ -73,7 +74,7 @@ export class DatasourceDispatcher {
     }
   }
 
-  /** Counts the reply body and logs the call once the body is consumed or fails. */
+  /** Logs the call once its reply body has been delivered or has failed. */
   private tracked(
     reply: DatasourceReply,
     record: CallRecord,
@@ -83,13 +84,11 @@ export class DatasourceDispatcher {
       this.log(record, reply.status, 0, errorCode);
       return reply;
     }
-    const bytesOut = new ByteCounter();
-    pipeline(reply.body, bytesOut, () => undefined);
-    finished(bytesOut, (error) => {
+    const delivered = (bytesOut: number, error?: Error): void => {
       const code = error ? this.streamFailureCode(error, record.call) : errorCode;
-      this.log(record, reply.status, bytesOut.bytes, code);
-    });
-    return { ...reply, body: bytesOut };
+      this.log(record, reply.status, bytesOut, code);
+    };
+    return { ...reply, delivered };
   }
 
   private log(record: CallRecord, status: number, bytesOut: number, errorCode?: string): void {
@@ -103,7 +102,7 @@ export class DatasourceDispatcher {
       principalId: call.principal.id.slice(0, MAX_ID),
       principalName: call.principal.name.slice(0, MAX_NAME),
       status,
-      bytesIn: record.bytesIn.bytes,
+      bytesIn: record.bytesIn?.bytes ?? 0,
       bytesOut,
       durationMs: Math.round(performance.now() - record.startedAt),
       errorCode: errorCode ?? null,

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   FrameType,
   ProtocolError,
@@ -30,6 +30,9 @@ class StreamEnded extends Error {
   }
 }
 
+/** Closes the send window of a call that ended normally; never shown to anyone. */
+const STREAM_FINISHED = new StreamEnded('stream finished');
+
 /**
  * The agent's half of one call: feeds the request body to the datasource, streams its
  * answer back under the relay's credit, and stops the datasource's work at once when the
@@ -38,7 +41,9 @@ class StreamEnded extends Error {
 export class ServedStream {
   private readonly abort = new AbortController();
   private readonly sendWindow: SendWindow;
-  private readonly body: InboundBody | Readable;
+  /** The request body; null when the request has none. */
+  private readonly body: InboundBody | null;
+  private readonly progress = { bytes: 0 };
   private readonly deadline: NodeJS.Timeout;
   private requestComplete: boolean;
   private done = false;
@@ -53,9 +58,7 @@ export class ServedStream {
   ) {
     this.sendWindow = new SendWindow(settings.initialWindow);
     this.requestComplete = !open.hasBody;
-    this.body = open.hasBody
-      ? new InboundBody(id, socket, settings.initialWindow)
-      : Readable.from([], { objectMode: false });
+    this.body = open.hasBody ? new InboundBody(id, socket, settings.initialWindow) : null;
     this.deadline = setTimeout(
       () => this.stop(ResetCode.DEADLINE_EXCEEDED, 'deadline exceeded'),
       open.timeoutMs,
@@ -78,6 +81,7 @@ export class ServedStream {
     });
     if (this.done) {
       reply.body?.destroy();
+      reply.delivered?.(0, STREAM_FINISHED);
       return;
     }
     // The deadline bounds the wait for an answer; a streaming body may then take its time
@@ -91,7 +95,7 @@ export class ServedStream {
       payload: { status: reply.status, headers: reply.headers },
     });
     if (reply.body === null) return this.finish();
-    await this.stream(reply.body);
+    await this.stream(reply.body, reply.delivered);
   }
 
   handle(frame: Frame): void {
@@ -99,7 +103,7 @@ export class ServedStream {
     switch (frame.type) {
       case FrameType.DATA:
         if (this.requestComplete) throw this.outOfOrder('DATA after the request ended');
-        (this.body as InboundBody).accept(frame.payload);
+        this.body!.accept(frame.payload);
         // A request body still arriving is progress: the deadline bounds silence, not size.
         if (!this.answered) this.deadline.refresh();
         if (frame.endStream) this.endRequest();
@@ -124,24 +128,26 @@ export class ServedStream {
     this.cancel(new StreamEnded('connection lost'));
   }
 
-  private async stream(body: Readable): Promise<void> {
+  private async stream(body: Readable, delivered: DatasourceReply['delivered']): Promise<void> {
     try {
-      await sendBody(body, {
+      const sent = await sendBody(body, {
         streamId: this.id,
         window: this.sendWindow,
         socket: this.socket,
         chunkSize: this.settings.chunkSize,
+        progress: this.progress,
       });
+      delivered?.(sent);
       this.finish();
     } catch (error) {
-      body.destroy();
+      delivered?.(this.progress.bytes, error as Error);
       if (!this.done) this.stop(ResetCode.UPSTREAM_ERROR, (error as Error).message);
     }
   }
 
   private endRequest(): void {
     this.requestComplete = true;
-    (this.body as InboundBody).finish();
+    this.body!.finish();
   }
 
   /** Ends the call from the agent's side and tells the relay why. */
@@ -154,15 +160,15 @@ export class ServedStream {
   private cancel(reason: Error): void {
     if (this.done) return;
     this.abort.abort(reason);
-    this.body.destroy();
+    this.body?.destroy();
     this.finish(reason);
   }
 
-  private finish(reason: Error = new StreamEnded('stream finished')): void {
+  private finish(reason: Error = STREAM_FINISHED): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.deadline);
-    if (!this.requestComplete) this.body.destroy();
+    if (!this.requestComplete) this.body?.destroy();
     this.sendWindow.close(reason);
     this.onDone(this);
   }

@@ -31,8 +31,10 @@ import { RelayAuthenticator } from './relay-authenticator';
     AccessTokenService,
     RefreshTokensService,
     { provide: Authenticator, useClass: RelayAuthenticator },
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
+    AuthenticationGuard,
+    RolesGuard,
+    { provide: APP_GUARD, useExisting: AuthenticationGuard },
+    { provide: APP_GUARD, useExisting: RolesGuard },
   ],
   exports: [AccessTokenService],
 })

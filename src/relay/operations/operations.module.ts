@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
-import { GrantDenialAuditInterceptor } from '../audit/grant-denial-audit.interceptor';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RequestContextModule } from '../request-context/request-context.module';
@@ -24,6 +22,5 @@ import { TransferStatsModule } from '../transfer-stats/transfer-stats.module';
     ConnectionsModule,
     TransferStatsModule,
   ],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: GrantDenialAuditInterceptor }],
 })
 export class OperationsModule {}

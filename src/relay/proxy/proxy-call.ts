@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResetCode, type ResponsePayload } from '../../shared/protocol';
 import { ErrorCode } from '../../shared/errors/error-code';
 import { writeErrorResponse } from '../../shared/errors/write-error-response';
@@ -40,8 +40,8 @@ export class ProxyCall implements StreamListener {
   bytesOut = 0;
 
   constructor(
-    private readonly req: Request,
-    private readonly res: Response,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
     private readonly requestId: string,
     private readonly timeoutMs: number,
     /** 0: no limit. */

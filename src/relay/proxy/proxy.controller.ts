@@ -7,7 +7,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
@@ -39,11 +39,11 @@ export class ProxyController {
   @ApiResponse({ status: 503, description: 'AGENT_OFFLINE or AGENT_BUSY' })
   @ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT' })
   async forward(
-    @Req() req: Request & { id: string },
-    @Res() res: Response,
+    @Req() req: IncomingMessage & { id: string },
+    @Res() res: ServerResponse,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    const target = parseProxyTarget(req.originalUrl);
+    const target = parseProxyTarget(req.url!);
     if (!target) throw new AppException('NOT_FOUND', 'No such agent or datasource', 404);
     await this.proxy.forward(req, res, principal, target, req.id);
   }

@@ -3,12 +3,13 @@ import { AgentsModule } from '../agents/agents.module';
 import { GrantsModule } from '../grants/grants.module';
 import { TunnelModule } from '../tunnel/tunnel.module';
 import { ProxyController } from './proxy.controller';
+import { ProxyFastLane } from './proxy-fast-lane';
 import { ProxyService } from './proxy.service';
 
 @Module({
   imports: [TunnelModule, AgentsModule, GrantsModule],
   controllers: [ProxyController],
-  providers: [ProxyService],
+  providers: [ProxyService, ProxyFastLane],
   exports: [ProxyService],
 })
 export class ProxyModule {}

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject } from 'rxjs';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
 import type { OpenPayload } from '../../shared/protocol';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 import { AgentsService } from '../agents/agents.service';
+import { AuditAction, AuditOutcome } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
 import { GrantsService } from '../grants/grants.service';
 import { RelayConfig } from '../relay.config';
 import type { TunnelSession } from '../tunnel/tunnel-session';
@@ -39,24 +41,24 @@ export class ProxyService {
     private readonly tunnels: TunnelRegistry,
     private readonly agents: AgentsService,
     private readonly grants: GrantsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Checks the call may go ahead, then streams it through the agent's tunnel. */
   async forward(
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    res: ServerResponse,
     principal: Principal,
     target: ProxyTarget,
     requestId: string,
   ): Promise<void> {
+    const method = req.method!; // always set on a server's request
     const session = await this.liveSession(target.agentId);
-    const operation = this.operationOf(session, target.datasource, req.method);
+    const operation = this.operationOf(session, target.datasource, method);
     if (!(await this.grants.check(principal, target.agentId, target.datasource, operation))) {
-      throw new AppException(
-        TunnelErrorCode.GrantRequired,
-        `No grant for ${operation} on ${target.datasource}`,
-        403,
-      );
+      const message = `No grant for ${operation} on ${target.datasource}`;
+      await this.auditGrantDenial(principal, target, method, message);
+      throw new AppException(TunnelErrorCode.GrantRequired, message, 403);
     }
     if (!session.hasCapacity) {
       throw new AppException(TunnelErrorCode.AgentBusy, 'Agent has too many calls in flight', 503);
@@ -65,7 +67,7 @@ export class ProxyService {
     const head: OpenPayload = {
       requestId,
       datasource: target.datasource,
-      method: req.method,
+      method,
       path: target.path,
       query: target.query,
       headers: endToEndHeaders(req.headers, NOT_FORWARDED),
@@ -96,6 +98,31 @@ export class ProxyService {
     call.start(session.open(head, call), hasBody);
   }
 
+  /** Refusals are audited (committed) before the caller hears of them. */
+  private async auditGrantDenial(
+    principal: Principal,
+    target: ProxyTarget,
+    method: string,
+    message: string,
+  ): Promise<void> {
+    const datasourceId = `${target.agentId}/${target.datasource}`;
+    await this.audit.recordDenial(
+      {
+        action: AuditAction.GrantDenied,
+        outcome: AuditOutcome.Denied,
+        target: { type: 'datasource', id: datasourceId },
+        details: {
+          agentId: target.agentId,
+          datasource: target.datasource,
+          method,
+          path: target.path,
+          message,
+        },
+      },
+      `grant:${principal.type}:${principal.id}:${datasourceId}:${method}`,
+    );
+  }
+
   private async liveSession(agentId: string): Promise<TunnelSession> {
     const session = this.tunnels.get(agentId);
     if (session) return session;
@@ -121,7 +148,7 @@ export class ProxyService {
   }
 }
 
-function hasRequestBody(req: Request): boolean {
+function hasRequestBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return length !== '0';
   return req.headers['transfer-encoding'] !== undefined;

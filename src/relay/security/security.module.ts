@@ -55,8 +55,10 @@ import { SecurityMiddleware } from './security.middleware';
   providers: [
     SecurityDenials,
     SecurityMiddleware,
-    { provide: APP_GUARD, useClass: PrincipalIpGuard },
-    { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
+    PrincipalIpGuard,
+    PrincipalRateLimitGuard,
+    { provide: APP_GUARD, useExisting: PrincipalIpGuard },
+    { provide: APP_GUARD, useExisting: PrincipalRateLimitGuard },
   ],
   exports: [IpRulesModule],
 })

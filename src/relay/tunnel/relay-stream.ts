@@ -30,6 +30,9 @@ export interface StreamSettings {
 
 class StreamClosed extends Error {}
 
+/** Closes the send window of a call that ended; only ever seen by the body pump. */
+const STREAM_FINISHED = new StreamClosed('stream finished');
+
 /**
  * The relay's half of one proxied call: sends the request body under the agent's credit,
  * checks the order of what comes back (RESPONSE, DATA..., END, or RESET at any time), and
@@ -138,7 +141,7 @@ export class RelayStream {
 
   private finish(): void {
     this.done = true;
-    this.sendWindow.close(new StreamClosed('stream finished'));
+    this.sendWindow.close(STREAM_FINISHED);
     this.onDone(this);
   }
 

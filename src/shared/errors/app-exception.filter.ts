@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppException, type AppErrorBody } from './app.exception';
 import { codeForStatus, ErrorCode } from './error-code';
 import { writeErrorResponse } from './write-error-response';
@@ -14,15 +14,17 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<IncomingMessage & { id?: string }>();
+    const response = http.getResponse<ServerResponse>();
     const body = this.toBody(exception);
     body.requestId = typeof request.id === 'string' ? request.id : undefined;
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
     }
     if (exception instanceof AppException && exception.headers && !response.headersSent) {
-      response.set(exception.headers);
+      for (const [name, value] of Object.entries(exception.headers)) {
+        response.setHeader(name, value);
+      }
     }
     writeErrorResponse(response, body);
   }

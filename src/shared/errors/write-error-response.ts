@@ -1,14 +1,18 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AppErrorBody } from './app.exception';
 
 /**
- * Answers with the standard error shape from code that owns the response itself (streaming
- * handlers), where the exception filter cannot be reached any more.
+ * Answers with the standard error shape on a plain Node response, so the exception filter,
+ * streaming handlers and the proxy's own request path all write errors the same way.
  */
-export function writeErrorResponse(response: Response, body: AppErrorBody): void {
+export function writeErrorResponse(response: ServerResponse, body: AppErrorBody): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  response.status(body.statusCode).json(body);
+  const json = JSON.stringify(body);
+  response.statusCode = body.statusCode;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(json));
+  response.end(json);
 }

@@ -149,6 +149,10 @@ export class HttpDatasource implements DatasourceHandler {
           reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
+      if (!call.body) {
+        request.end();
+        return;
+      }
       pipeline(call.body, new BodyLimit(this.config.maxBodyBytes), request, (error) => {
         if (error) fail(error);
       });

@@ -7,11 +7,11 @@ import { DatasourceErrorCode } from '../datasource-error-code';
 export async function readJsonBody(call: DatasourceCall, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of call.body) {
+  for await (const chunk of call.body ?? []) {
     const buffer = chunk as Buffer;
     size += buffer.length;
     if (size > limit) {
-      call.body.destroy();
+      call.body?.destroy();
       throw payloadTooLarge(limit);
     }
     chunks.push(buffer);
