@@ -7,12 +7,13 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { UnnestInsert } from '../../shared/database/unnest-insert';
 import { AgentConfig } from '../agent.config';
 import { DataLogEntryEntity, type DataLogRecord } from './data-log-entry.entity';
 
 /**
  * Keeps the data log off the hot path: calls append to an in-memory buffer, written as one
- * multi-row insert every DATA_LOG_FLUSH_INTERVAL_MS or once DATA_LOG_BATCH_SIZE rows wait.
+ * many-row insert every DATA_LOG_FLUSH_INTERVAL_MS or once DATA_LOG_BATCH_SIZE rows wait.
  * While the database is down the buffer holds up to DATA_LOG_MAX_BUFFERED rows, then drops
  * the oldest (counted in a warning). Shutdown flushes before the database closes.
  */
@@ -25,12 +26,15 @@ export class DataLogWriter
   private droppedRows = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private readonly insert: UnnestInsert<DataLogRecord>;
 
   constructor(
     @InjectRepository(DataLogEntryEntity)
     private readonly entries: Repository<DataLogEntryEntity>,
     private readonly config: AgentConfig,
-  ) {}
+  ) {
+    this.insert = new UnnestInsert(entries.metadata);
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), this.config.DATA_LOG_FLUSH_INTERVAL_MS);
@@ -80,12 +84,7 @@ export class DataLogWriter
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.config.DATA_LOG_BATCH_SIZE);
       try {
-        await this.entries
-          .createQueryBuilder()
-          .insert()
-          .values(batch)
-          .updateEntity(false)
-          .execute();
+        await this.entries.query(this.insert.sql, this.insert.parameters(batch));
       } catch (error) {
         this.buffer = batch.concat(this.buffer);
         this.dropOverflow();

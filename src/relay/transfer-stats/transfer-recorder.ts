@@ -9,11 +9,12 @@ import { DataSource } from 'typeorm';
 import { OperationsMetrics } from '../metrics/operations-metrics';
 import type { ProxiedCall } from '../proxy/proxy.service';
 import { RelayConfig } from '../relay.config';
-import type { NewTransferRecord } from './transfer-record.entity';
+import { UnnestInsert } from '../../shared/database/unnest-insert';
+import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.entity';
 
 /**
  * Keeps transfer records off the proxy's hot path: `record` only appends to a buffer, which
- * is written as one multi-row insert every TRANSFER_FLUSH_INTERVAL_MS or as soon as
+ * is written as one many-row insert every TRANSFER_FLUSH_INTERVAL_MS or as soon as
  * TRANSFER_BATCH_SIZE wait. While the database is unreachable up to TRANSFER_MAX_BUFFERED
  * records are kept, then the oldest are dropped (and counted). Shutdown flushes before the
  * database closes.
@@ -27,12 +28,14 @@ export class TransferRecorder
   private dropped = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private readonly insert: UnnestInsert<NewTransferRecord>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: RelayConfig,
     private readonly metrics: OperationsMetrics,
   ) {
+    this.insert = new UnnestInsert(dataSource.getMetadata(TransferRecordEntity));
     metrics.provide({ transferRecordsBuffered: () => this.buffer.length });
   }
 
@@ -77,7 +80,7 @@ export class TransferRecorder
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.config.TRANSFER_BATCH_SIZE);
       try {
-        await this.dataSource.query(INSERT_SQL, columnsOf(batch));
+        await this.dataSource.query(this.insert.sql, this.insert.parameters(batch));
         this.metrics.transferRecordsWritten.inc(batch.length);
       } catch (error) {
         this.buffer = batch.concat(this.buffer);
@@ -103,40 +106,6 @@ export class TransferRecorder
       this.logger.warn({ dropped: this.dropped }, 'transfer record buffer full: oldest dropped');
     }
   }
-}
-
-/**
- * One statement per batch with one array parameter per column: far cheaper to build, send and
- * parse than a VALUES list with a parameter per cell (which matters most on the embedded
- * database, which runs inside the relay process).
- */
-const INSERT_SQL = `
-  insert into transfer_records (started_at, request_id, principal_type, principal_id,
-    principal_name, agent_id, datasource, operation, status, error_code, bytes_in, bytes_out,
-    duration_ms, content_type)
-  select * from unnest($1::timestamptz[], $2::text[], $3::text[], $4::uuid[], $5::text[],
-    $6::uuid[], $7::text[], $8::text[], $9::smallint[], $10::text[], $11::bigint[],
-    $12::bigint[], $13::integer[], $14::text[])`;
-
-function columnsOf(batch: NewTransferRecord[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array<unknown>(batch.length));
-  batch.forEach((record, row) => {
-    columns[0][row] = record.startedAt.toISOString();
-    columns[1][row] = record.requestId;
-    columns[2][row] = record.principalType;
-    columns[3][row] = record.principalId;
-    columns[4][row] = record.principalName;
-    columns[5][row] = record.agentId;
-    columns[6][row] = record.datasource;
-    columns[7][row] = record.operation;
-    columns[8][row] = record.status;
-    columns[9][row] = record.errorCode;
-    columns[10][row] = record.bytesIn;
-    columns[11][row] = record.bytesOut;
-    columns[12][row] = record.durationMs;
-    columns[13][row] = record.contentType;
-  });
-  return columns;
 }
 
 function toRecord(call: ProxiedCall): NewTransferRecord {

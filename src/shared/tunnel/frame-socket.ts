@@ -30,7 +30,7 @@ const DEAD_AFTER_INTERVALS = 2.5;
 
 /**
  * One tunnel WebSocket seen as a stream of protocol frames: decodes and validates what
- * arrives, batches what leaves (writes issued in one tick share one syscall), tells senders
+ * arrives, batches what leaves (writes issued in one loop turn share one syscall), tells senders
  * when the socket is congested, and runs heartbeats that both detect a dead peer and measure
  * the round trip. Used by both ends of the tunnel.
  */
@@ -83,7 +83,9 @@ export class FrameSocket {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => this.uncork());
+      // Held until the loop's check phase: the answer head, body and end of a small call,
+      // and frames of other calls served in the same turn, leave in one syscall.
+      setImmediate(() => this.uncork());
     }
     this.bytesOut += frame.length;
     this.ws.send(frame, { binary: true });
