@@ -29,6 +29,8 @@ export async function startProcess(
       APP_PROFILE: profile,
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      // e.g. BENCH_NODE_OPTIONS=--max-semi-space-size=32 to try V8 settings
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
       HOST: '127.0.0.1',
       PORT: String(port),
       ...env,

@@ -1,35 +1,68 @@
 /**
- * One load case, for iterating on the hot path: relay and agent CPU per call separately.
- * Run: npm run build && node -r ts-node/register/transpile-only bench/quick.ts [path] [connections]
+ * One case at a time, for iterating on the hot path: relay and agent CPU reported apart.
+ * Run after `npm run build`:
+ *   node -r ts-node/register/transpile-only bench/quick.ts [path] [connections]
+ *   node -r ts-node/register/transpile-only bench/quick.ts down|up [MiB]
  */
 import autocannon from 'autocannon';
-import { startBridge } from './bridge-processes';
+import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds } from './proc-stats';
+import { download, upload } from './streams';
 import { startUpstream } from './upstream';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const MIB = 1024 * 1024;
+
+/** Runs `work`, which returns a summary and how many units (calls, MiB) it moved. */
+async function measure(
+  bridge: Bridge,
+  name: string,
+  work: () => Promise<[summary: string, units: number, unit: string]>,
+): Promise<void> {
+  const relayBefore = cpuSeconds(bridge.relay.pid);
+  const agentBefore = cpuSeconds(bridge.agent.pid);
+  const [summary, units, unit] = await work();
+  const per = (before: number, pid: number) =>
+    (((cpuSeconds(pid) - before) * 1000) / units).toFixed(3);
+  console.log(
+    `${name}: ${summary}; CPU ms per ${unit}: relay ${per(relayBefore, bridge.relay.pid)}, ` +
+      `agent ${per(agentBefore, bridge.agent.pid)}`,
+  );
+}
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? '/json1k';
-  const connections = Number(process.argv[3] ?? 10);
+  const [mode = '/json1k', amount] = process.argv.slice(2);
   const upstream = await startUpstream();
   const bridge = await startBridge(upstream.url);
+  const headers = { 'x-api-key': bridge.apiKey };
   try {
-    for (const [name, url, headers] of [
-      ['direct', `${upstream.url}${path}`, {}],
-      ['bridge', `${bridge.proxyBase}${path}`, { 'x-api-key': bridge.apiKey }],
+    if (mode === 'down' || mode === 'up') {
+      const size = Number(amount ?? 1024) * MIB;
+      const move = mode === 'down' ? download : upload;
+      const path = mode === 'down' ? `/bytes?size=${size}` : '/sink';
+      for (const [name, base, sent] of [
+        ['direct', upstream.url, {}],
+        ['bridge', bridge.proxyBase, headers],
+      ] as const) {
+        await measure(bridge, name, async () => {
+          const rate = await move(`${base}${path}`, sent, size);
+          return [`${rate.toFixed(0)} MB/s`, size / MIB, 'MiB'];
+        });
+      }
+      return;
+    }
+    const connections = Number(amount ?? 10);
+    for (const [name, url, sent] of [
+      ['direct', `${upstream.url}${mode}`, {}],
+      ['bridge', `${bridge.proxyBase}${mode}`, headers],
     ] as const) {
-      const relayBefore = cpuSeconds(bridge.relay.pid);
-      const agentBefore = cpuSeconds(bridge.agent.pid);
-      const result = await autocannon({ url, connections, duration: SECONDS, headers });
-      const calls = Math.max(1, result.requests.total);
-      const relayMs = ((cpuSeconds(bridge.relay.pid) - relayBefore) * 1000) / calls;
-      const agentMs = ((cpuSeconds(bridge.agent.pid) - agentBefore) * 1000) / calls;
-      console.log(
-        `${name}: ${Math.round(result.requests.average)} req/s p50 ${result.latency.p50} p99 ` +
-          `${result.latency.p99} errors ${result.errors + result.non2xx} relay ${relayMs.toFixed(3)} ` +
-          `agent ${agentMs.toFixed(3)} ms/call`,
-      );
+      await measure(bridge, name, async () => {
+        const result = await autocannon({ url, connections, duration: SECONDS, headers: sent });
+        const summary =
+          `${Math.round(result.requests.average)} req/s p50 ${result.latency.p50} ` +
+          `p99 ${result.latency.p99} errors ${result.errors + result.non2xx}`;
+        return [summary, Math.max(1, result.requests.total), 'call'];
+      });
     }
   } finally {
     await bridge.stop();

@@ -5,14 +5,13 @@
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
 import { idleAgentMemory } from './idle-agents';
 import { startNginx } from './nginx';
 import { bridgeSqlMs, prepareSqlTable, psqlMs, SQL_ROWS, sqlDatasource } from './sql-case';
+import { download, upload } from './streams';
 import { startUpstream } from './upstream';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -98,51 +97,6 @@ async function loadCase(
   return row;
 }
 
-async function download(url: string, headers: Record<string, string>): Promise<number> {
-  const started = process.hrtime.bigint();
-  const bytes = await new Promise<number>((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      let total = 0;
-      res.on('data', (chunk: Buffer) => (total += chunk.length));
-      res.on('end', () => resolve(total));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (bytes !== STREAM_DOWN) throw new Error(`download got ${bytes} bytes`);
-  return bytes / MIB / seconds;
-}
-
-async function upload(url: string, headers: Record<string, string>): Promise<number> {
-  const chunk = Buffer.alloc(64 * 1024, 0x62);
-  const chunks = STREAM_UP / chunk.length;
-  const body = Readable.from(
-    (function* () {
-      for (let i = 0; i < chunks; i++) yield chunk;
-    })(),
-  );
-  const started = process.hrtime.bigint();
-  const answer = await new Promise<string>((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve(text));
-      },
-    );
-    req.on('error', reject);
-    body.pipe(req);
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if ((JSON.parse(answer) as { received: number }).received !== STREAM_UP)
-    throw new Error(`upload answer ${answer}`);
-  return STREAM_UP / MIB / seconds;
-}
-
 async function streamCase(bridge: Bridge, upstream: string) {
   const headers = { 'x-api-key': bridge.apiKey };
   const idle = { relay: rssBytes(bridge.relay.pid), agent: rssBytes(bridge.agent.pid) };
@@ -153,10 +107,12 @@ async function streamCase(bridge: Bridge, upstream: string) {
   const directDown = [];
   const directUp = [];
   for (let run = 0; run < RUNS; run++) {
-    directDown.push(await download(`${upstream}/bytes?size=${STREAM_DOWN}`, {}));
-    down.push(await download(`${bridge.proxyBase}/bytes?size=${STREAM_DOWN}`, headers));
-    directUp.push(await upload(`${upstream}/sink`, {}));
-    up.push(await upload(`${bridge.proxyBase}/sink`, headers));
+    directDown.push(await download(`${upstream}/bytes?size=${STREAM_DOWN}`, {}, STREAM_DOWN));
+    down.push(
+      await download(`${bridge.proxyBase}/bytes?size=${STREAM_DOWN}`, headers, STREAM_DOWN),
+    );
+    directUp.push(await upload(`${upstream}/sink`, {}, STREAM_UP));
+    up.push(await upload(`${bridge.proxyBase}/sink`, headers, STREAM_UP));
   }
   return {
     downMBs: median(down),

@@ -83,7 +83,7 @@ export class RelayStream {
   release(bytes: number): void {
     if (this.done) return;
     const increment = this.receiveWindow.release(bytes);
-    if (increment > 0) this.socket.send(encodeWindowFrame(this.id, increment));
+    if (increment > 0) this.socket.sendCredit(encodeWindowFrame(this.id, increment));
   }
 
   /** Ends the call from the relay's side (caller gone, deadline) and tells the agent. */

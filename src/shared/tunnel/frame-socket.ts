@@ -25,6 +25,8 @@ export interface FrameSocketEvents {
 }
 
 const PING_SIZE = 8;
+/** Past this many corked bytes, writes are flushed without waiting for the loop's turn. */
+const CORK_LIMIT = 64 * 1024;
 /** A peer silent for this many heartbeat intervals is taken for dead. */
 const DEAD_AFTER_INTERVALS = 2.5;
 
@@ -36,7 +38,8 @@ const DEAD_AFTER_INTERVALS = 2.5;
  */
 export class FrameSocket {
   private readonly socket: Socket;
-  private corked = false;
+  /** Bytes written since the socket was corked; 0 when it is not. */
+  private corkedBytes = 0;
   private drainWaiters: Array<() => void> = [];
   private heartbeat?: NodeJS.Timeout;
   private lastHeard = Date.now();
@@ -78,17 +81,25 @@ export class FrameSocket {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** Flow-control credit: sent at once, since the peer may be waiting for it to go on. */
+  sendCredit(frame: Buffer): void {
+    this.send(frame);
+    this.uncork();
+  }
+
   send(frame: Buffer): void {
     if (!this.isOpen) return;
-    if (!this.corked) {
-      this.corked = true;
+    if (this.corkedBytes === 0) {
       this.socket.cork();
       // Held until the loop's check phase: the answer head, body and end of a small call,
       // and frames of other calls served in the same turn, leave in one syscall.
-      setImmediate(() => this.uncork());
+      setImmediate(this.uncork);
     }
+    this.corkedBytes += frame.length;
     this.bytesOut += frame.length;
     this.ws.send(frame, { binary: true });
+    // Bulk data goes out at once: holding megabytes back only delays and fragments them.
+    if (this.corkedBytes >= CORK_LIMIT) this.uncork();
   }
 
   sendFrame(frame: Frame): void {
@@ -174,10 +185,11 @@ export class FrameSocket {
     this.heartbeat = undefined;
   }
 
-  private uncork(): void {
-    this.corked = false;
+  private readonly uncork = (): void => {
+    if (this.corkedBytes === 0) return;
+    this.corkedBytes = 0;
     this.socket.uncork();
-  }
+  };
 
   private wakeDrainWaiters(): void {
     if (this.drainWaiters.length === 0 || (this.congested && this.isOpen)) return;

@@ -38,6 +38,6 @@ export class InboundBody extends Readable {
     if (consumed <= 0) return;
     this.released += consumed;
     const increment = this.window.release(consumed);
-    if (increment > 0) this.socket.send(encodeWindowFrame(this.streamId, increment));
+    if (increment > 0) this.socket.sendCredit(encodeWindowFrame(this.streamId, increment));
   }
 }
