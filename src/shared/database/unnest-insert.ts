@@ -16,17 +16,14 @@ export class UnnestInsert<Row extends object> {
   private readonly columns: InsertedColumn[];
 
   constructor(metadata: EntityMetadata) {
-    this.columns = metadata.columns
-      .filter((column) => !column.isGenerated)
-      .map((column) => {
-        if (typeof column.type !== 'string') {
-          throw new Error(`${metadata.name}.${column.propertyName} needs an explicit column type`);
-        }
-        return { property: column.propertyName, type: column.type };
-      });
-    const names = metadata.columns
-      .filter((column) => !column.isGenerated)
-      .map((column) => `"${column.databaseName}"`);
+    const inserted = metadata.columns.filter((column) => !column.isGenerated);
+    this.columns = inserted.map((column) => {
+      if (typeof column.type !== 'string') {
+        throw new Error(`${metadata.name}.${column.propertyName} needs an explicit column type`);
+      }
+      return { property: column.propertyName, type: column.type };
+    });
+    const names = inserted.map((column) => `"${column.databaseName}"`);
     const arrays = this.columns.map((column, index) => `$${index + 1}::${column.type}[]`);
     this.sql =
       `insert into "${metadata.tableName}" (${names.join(', ')}) ` +

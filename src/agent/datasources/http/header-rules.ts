@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { HOP_BY_HOP_HEADERS } from '../../../shared/tunnel/hop-by-hop-headers';
 
 export type HeaderMap = Record<string, string | string[]>;
@@ -74,10 +74,10 @@ export function upstreamRequestHeaders(
   caller: HeaderMap,
   inject: Record<string, string>,
   requestId: string,
-): HeaderMap {
+): OutgoingHttpHeaders {
   const listed = connectionListed(caller.connection ?? caller.Connection);
   const injected = new Set(Object.keys(inject).map((name) => name.toLowerCase()));
-  const headers: HeaderMap = {};
+  const headers: OutgoingHttpHeaders = {};
   for (const [rawName, value] of Object.entries(caller)) {
     const name = rawName.toLowerCase();
     if (DROPPED_REQUEST_HEADERS.has(name) || listed.has(name) || injected.has(name)) continue;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { pipeline, type Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { pipeline } from 'node:stream';
 import { AppException } from '../../../shared/errors/app.exception';
 import { BodyLimit, declaredLength, payloadTooLarge } from '../body-limit';
 import type { DatasourceCall, DatasourceReply } from '../datasource-call';
@@ -8,25 +9,23 @@ import { DatasourceErrorCode } from '../datasource-error-code';
 import type { DatasourceHandler } from '../datasource-handler';
 import type { HttpSourceConfig } from '../datasource.types';
 import { findPathProblem, findQueryProblem, isUnderPrefix } from '../request-path';
-import { callerResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './header-rules';
+import { callerResponseHeaders, upstreamRequestHeaders } from './header-rules';
 import { relativeRedirect } from './redirect-rule';
 import { upstreamFailure, upstreamTimeout } from './upstream-failure';
 
 const REACHABILITY_TIMEOUT_MS = 10_000;
 
-/** Keep-alive connections per datasource; calls beyond them queue. */
-const MAX_CONNECTIONS = 256;
-
 /**
  * Forwards calls to one intranet HTTP service under its base URL, streaming both ways over a
- * keep-alive pool of its own (undici: half the CPU per call of `node:http`'s client, measured
- * here). Every refusal (method, path, size) happens before a socket is touched, so the
- * upstream never sees a refused request.
+ * keep-alive agent of its own. Every refusal (method, path, size) happens before a socket is
+ * touched, so the upstream never sees a refused request.
  */
 export class HttpDatasource implements DatasourceHandler {
   private readonly base: URL;
   private readonly basePath: string;
-  private pool?: Promise<Pool>;
+  private agent?: Promise<http.Agent>;
+  private inFlight = 0;
+  private closing = false;
 
   constructor(private readonly config: HttpSourceConfig) {
     this.base = new URL(config.baseUrl);
@@ -60,82 +59,112 @@ export class HttpDatasource implements DatasourceHandler {
     if (length !== undefined && length > this.config.maxBodyBytes) {
       throw payloadTooLarge(this.config.maxBodyBytes);
     }
+    const agent = await this.getAgent();
     const path = `${this.basePath}${call.path}${call.query ? `?${call.query}` : ''}`;
-    return this.forward(call, method, path);
+    return this.forward(call, method, path, agent);
   }
 
   async checkReachability(signal: AbortSignal): Promise<string> {
-    const timeoutMs = Math.min(this.config.timeoutMs, REACHABILITY_TIMEOUT_MS);
-    const response = await this.send(
-      { method: 'HEAD', path: this.basePath || '/', headers: this.config.injectHeaders, signal },
-      timeoutMs,
-    );
-    await response.body.dump();
-    return `HTTP ${response.statusCode} from ${this.base.origin}`;
+    const agent = await this.getAgent();
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = this.transport().request({
+        ...this.target(),
+        method: 'HEAD',
+        path: this.basePath || '/',
+        agent,
+        signal,
+        headers: this.config.injectHeaders,
+      });
+      request.setTimeout(Math.min(this.config.timeoutMs, REACHABILITY_TIMEOUT_MS), () =>
+        request.destroy(upstreamTimeout(this.config.timeoutMs)),
+      );
+      request.once('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.once('error', (error) => reject(upstreamFailure(error)));
+      request.end();
+    });
+    return `HTTP ${status} from ${this.base.origin}`;
   }
 
   async close(): Promise<void> {
-    // Waits for the calls in flight (their bodies included), then closes the sockets.
-    await (await this.pool?.catch(() => undefined))?.close();
+    this.closing = true;
+    if (this.inFlight === 0) (await this.agent?.catch(() => undefined))?.destroy();
   }
 
-  private async forward(call: DatasourceCall, method: string, path: string) {
-    let headers: HeaderMap;
+  private forward(
+    call: DatasourceCall,
+    method: string,
+    path: string,
+    agent: http.Agent,
+  ): Promise<DatasourceReply> {
+    let headers: http.OutgoingHttpHeaders;
+    let request: http.ClientRequest;
     try {
       headers = upstreamRequestHeaders(call.headers, this.config.injectHeaders, call.requestId);
+      request = this.transport().request({
+        ...this.target(),
+        method,
+        path,
+        headers,
+        agent,
+        signal: call.signal,
+      });
     } catch (error) {
-      throw invalidHeaders(error);
+      throw new AppException(
+        DatasourceErrorCode.InvalidHeaders,
+        `Request headers refused: ${(error as Error).message}`,
+        400,
+      );
     }
-    let body: Readable | null = null;
-    if (call.body) {
-      const limited = new BodyLimit(this.config.maxBodyBytes);
-      pipeline(call.body, limited, () => undefined);
-      body = limited;
-    }
-    const response = await this.send(
-      { method: method, path, headers, body, signal: call.signal },
-      this.config.timeoutMs,
-    );
-    try {
-      return this.reply(method, path, response);
-    } catch (error) {
-      response.body.on('error', () => undefined).destroy();
-      throw error;
-    }
+    this.inFlight++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      if (this.closing && this.inFlight === 0) void this.close();
+    };
+    return new Promise<DatasourceReply>((resolve, reject) => {
+      let answered = false;
+      const fail = (error: unknown) => {
+        if (answered) return;
+        answered = true;
+        release();
+        reject(upstreamFailure(error));
+      };
+      request.setTimeout(this.config.timeoutMs, () =>
+        request.destroy(upstreamTimeout(this.config.timeoutMs)),
+      );
+      request.on('error', fail);
+      request.once('response', (response) => {
+        if (answered) return void response.destroy();
+        answered = true;
+        response.once('close', release);
+        try {
+          resolve(this.reply(method, path, response));
+        } catch (error) {
+          response.destroy();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+      if (!call.body) {
+        request.end();
+        return;
+      }
+      pipeline(call.body, new BodyLimit(this.config.maxBodyBytes), request, (error) => {
+        if (error) fail(error);
+      });
+    });
   }
 
-  /** One exchange on the datasource's pool; failures become caller-safe AppExceptions. */
-  private async send(
-    options: Omit<Dispatcher.RequestOptions, 'origin' | 'headersTimeout' | 'bodyTimeout'>,
-    timeoutMs: number,
-  ): Promise<Dispatcher.ResponseData> {
-    const pool = await this.getPool();
-    try {
-      return await pool.request({ ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-    } catch (error) {
-      throw this.failure(error, timeoutMs);
-    }
-  }
-
-  private failure(error: unknown, timeoutMs: number): AppException {
-    if (error instanceof AppException) return error;
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof AppException) return cause;
-    const code = (error as { code?: string }).code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return upstreamTimeout(timeoutMs);
-    }
-    if (code === 'UND_ERR_INVALID_ARG') return invalidHeaders(error);
-    return upstreamFailure(error);
-  }
-
-  private reply(method: string, path: string, response: Dispatcher.ResponseData): DatasourceReply {
-    const status = response.statusCode;
+  private reply(method: string, path: string, response: IncomingMessage): DatasourceReply {
+    const status = response.statusCode ?? 502;
     const headers = callerResponseHeaders(response.headers);
     const location = response.headers.location;
     if (location !== undefined) {
-      const target = Array.isArray(location) ? location[0] : location;
-      const relative = relativeRedirect(target, new URL(path, this.base.origin), this.base);
+      const relative = relativeRedirect(location, new URL(path, this.base.origin), this.base);
       if (relative === undefined) {
         throw new AppException(
           DatasourceErrorCode.RedirectRefused,
@@ -146,14 +175,24 @@ export class HttpDatasource implements DatasourceHandler {
       headers.location = relative;
     }
     const bodyless = method === 'HEAD' || status === 204 || status === 304;
-    if (bodyless) response.body.dump().catch(() => undefined);
-    return { status, headers, body: bodyless ? null : response.body };
+    if (bodyless) response.resume();
+    return { status, headers, body: bodyless ? null : response };
   }
 
-  /** One keep-alive pool per datasource; TLS trust is read once, on first use. */
-  private getPool(): Promise<Pool> {
-    this.pool ??= this.createPool().catch((error: unknown) => {
-      this.pool = undefined;
+  private transport(): typeof http | typeof https {
+    return this.base.protocol === 'https:' ? https : http;
+  }
+
+  private target(): { protocol: string; hostname: string; port: string } {
+    // URL keeps IPv6 literals bracketed; the socket layer wants them bare.
+    const hostname = this.base.hostname.replace(/^\[(.*)\]$/, '$1');
+    return { protocol: this.base.protocol, hostname, port: this.base.port };
+  }
+
+  /** One keep-alive agent per datasource; TLS trust is read once, on first use. */
+  private getAgent(): Promise<http.Agent> {
+    this.agent ??= this.createAgent().catch((error: unknown) => {
+      this.agent = undefined;
       throw new AppException(
         DatasourceErrorCode.UpstreamUnreachable,
         'The TLS CA file of this datasource cannot be read',
@@ -161,23 +200,14 @@ export class HttpDatasource implements DatasourceHandler {
         { reason: (error as { code?: string }).code ?? 'UNKNOWN' },
       );
     });
-    return this.pool;
+    return this.agent;
   }
 
-  private async createPool(): Promise<Pool> {
+  private async createAgent(): Promise<http.Agent> {
+    const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32, scheduling: 'lifo' };
+    if (this.base.protocol !== 'https:') return new http.Agent(options as http.AgentOptions);
     const { caFile, rejectUnauthorized } = this.config.tls;
-    const ca = this.base.protocol === 'https:' && caFile ? await readFile(caFile) : undefined;
-    return new Pool(this.base.origin, {
-      connections: MAX_CONNECTIONS,
-      connect: { ca, rejectUnauthorized },
-    });
+    const ca = caFile ? await readFile(caFile) : undefined;
+    return new https.Agent({ ...(options as https.AgentOptions), ca, rejectUnauthorized });
   }
-}
-
-function invalidHeaders(error: unknown): AppException {
-  return new AppException(
-    DatasourceErrorCode.InvalidHeaders,
-    `Request headers refused: ${(error as Error).message}`,
-    400,
-  );
 }
