@@ -15,6 +15,10 @@ import { ApiSecurityResponses } from '../security/api-security-responses.decorat
 import { ProxyService } from './proxy.service';
 import { parseProxyTarget, PROXY_ROUTES } from './proxy-target';
 
+/**
+ * The proxy's routes as the API documents them. Calls arrive through ProxyFastLane, which
+ * runs the same middleware and guards as Nest's router would and then this handler.
+ */
 @ApiTags('proxy')
 @ApiSecurityResponses()
 @ApiBearerAuth()

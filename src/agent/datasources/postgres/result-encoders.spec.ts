@@ -44,6 +44,34 @@ describe('result encoders', () => {
     });
   });
 
+  it('writes NDJSON lines exactly as JSON.stringify of the row object would', () => {
+    const named = [
+      { name: 'id', type: 'int4' },
+      { name: 'we"ird\nname', type: 'text' },
+      { name: 'at', type: 'timestamptz' },
+    ];
+    const rows = [
+      [1, 'a\u2028b', new Date(0)],
+      [2, null, null],
+    ];
+    const encoder = new NdjsonResultEncoder();
+    const text = encoder.start(named) + encoder.rows(rows);
+    const expected = rows.map(
+      ([id, note, at]) => `${JSON.stringify({ id, 'we"ird\nname': note, at })}\n`,
+    );
+    expect(text).toBe(expected.join(''));
+  });
+
+  it('keeps the last of repeated column names in NDJSON, as an object would', () => {
+    const encoder = new NdjsonResultEncoder();
+    encoder.start([
+      { name: 'id', type: 'int4' },
+      { name: 'id', type: 'int4' },
+    ]);
+    expect(JSON.parse(encoder.rows([[1, 2]]))).toEqual({ id: 2 });
+    expect(encoder.rows([[1, 2]])).toBe('{"id":2}\n');
+  });
+
   it('writes one object per NDJSON line', () => {
     const text = encodeAll(new NdjsonResultEncoder(), [
       [

@@ -39,24 +39,45 @@ export class JsonResultEncoder implements ResultEncoder {
 export class NdjsonResultEncoder implements ResultEncoder {
   readonly contentType = 'application/x-ndjson; charset=utf-8';
   private names: string[] = [];
+  /** `{"name":` then `,"other":`: each row is written as text, without building objects. */
+  private keyPrefixes?: string[];
 
   start(columns: ResultColumn[]): string {
     this.names = columns.map((column) => column.name);
+    // Repeated names would repeat keys in the text; an object keeps the last, as before.
+    if (new Set(this.names).size === this.names.length) {
+      this.keyPrefixes = this.names.map(
+        (name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
+      );
+    }
     return '';
   }
 
   rows(rows: unknown[][]): string {
+    const prefixes = this.keyPrefixes;
     let text = '';
     for (const row of rows) {
-      const object: Record<string, unknown> = {};
-      for (let i = 0; i < this.names.length; i++) object[this.names[i]] = row[i];
-      text += `${JSON.stringify(object)}\n`;
+      if (!prefixes) {
+        text += `${JSON.stringify(this.asObject(row))}\n`;
+        continue;
+      }
+      if (prefixes.length === 0) text += '{';
+      for (let i = 0; i < prefixes.length; i++) {
+        text += prefixes[i] + (JSON.stringify(row[i]) ?? 'null');
+      }
+      text += '}\n';
     }
     return text;
   }
 
   end(): string {
     return '';
+  }
+
+  private asObject(row: unknown[]): Record<string, unknown> {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < this.names.length; i++) object[this.names[i]] = row[i];
+    return object;
   }
 }
 
