@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
+import { Client } from 'pg';
 
 const MAIN_JS = join(__dirname, '..', 'dist', 'src', 'main.js');
 
@@ -89,8 +90,10 @@ export interface Bridge {
 }
 
 /**
- * Relay and agent as production processes on the embedded database, an agent registered,
- * one HTTP datasource `svc` pointing at `upstreamUrl`, and an API key granted everything.
+ * Relay and agent as production processes on the embedded database (or, with
+ * BENCH_DATABASE_URL naming a PostgreSQL server, on fresh databases there), an agent
+ * registered, one HTTP datasource `svc` pointing at `upstreamUrl`, and an API key granted
+ * everything.
  */
 export async function startBridge(
   upstreamUrl: string,
@@ -98,6 +101,7 @@ export async function startBridge(
   extraDatasources: object[] = [],
 ): Promise<Bridge> {
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-'));
+  const databases = await serverDatabases(process.env.BENCH_DATABASE_URL);
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
   const relay = await startProcess('relay', {
     DATA_DIR: join(dir, 'relay'),
@@ -106,6 +110,7 @@ export async function startBridge(
     // Rate limiting stays on, with limits a load generator on one address stays under.
     RATE_LIMIT_PER_IP: '10000000',
     RATE_LIMIT_PER_PRINCIPAL: '10000000',
+    ...databases?.relay,
     ...relayEnv,
   });
   const { accessToken } = await api<{ accessToken: string }>(`${relay.url}/api/v1/auth/login`, {
@@ -158,6 +163,7 @@ export async function startBridge(
     AGENT_ID: agent.id,
     AGENT_SECRET: agent.secret,
     AGENT_DATASOURCES_FILE: datasources,
+    ...databases?.agent,
   });
   const proxyBase = `${relay.url}/api/v1/proxy/${agent.id}/svc`;
   await waitFor(
@@ -173,7 +179,36 @@ export async function startBridge(
     stop: async () => {
       await agentProcess.stop();
       await relay.stop();
+      await databases?.drop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two fresh databases on a PostgreSQL server, as DATABASE_URL settings for each process. */
+async function serverDatabases(serverUrl: string | undefined) {
+  if (!serverUrl) return undefined;
+  const names = { relay: `ib_bench_${randomBytes(4).toString('hex')}_relay`, agent: '' };
+  names.agent = names.relay.replace(/_relay$/, '_agent');
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  for (const name of Object.values(names)) await admin.query(`create database ${name}`);
+  await admin.end();
+  const urlOf = (name: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return { DATABASE_URL: url.toString() };
+  };
+  return {
+    relay: urlOf(names.relay),
+    agent: urlOf(names.agent),
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      for (const name of Object.values(names)) {
+        await client.query(`drop database if exists ${name} with (force)`);
+      }
+      await client.end();
     },
   };
 }

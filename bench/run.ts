@@ -1,7 +1,8 @@
 /**
  * Direct vs through intrabridge, on loopback: request rate and latency for 1 KiB and 1 MiB
  * answers, relay + agent CPU per call, streaming throughput and peak memory.
- * Run: npm run bench  (builds first; prints a Markdown table, writes bench/results/latest.md)
+ * Run: npm run bench  (builds first; prints a Markdown table, writes bench/results/latest.md,
+ * or latest-postgres.md with BENCH_DATABASE_URL)
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const STREAM_DOWN = Number(process.env.BENCH_STREAM_DOWN ?? 1024 ** 3);
 const STREAM_UP = Number(process.env.BENCH_STREAM_UP ?? 512 * 1024 ** 2);
 const MIB = 1024 * 1024;
+/** Relay and agent on a PostgreSQL server instead of their embedded databases. */
+const ON_SERVER = process.env.BENCH_DATABASE_URL !== undefined;
 
 interface LoadResult {
   rps: number;
@@ -138,7 +141,7 @@ function table(
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
   const latency = (r?: LoadResult) => (r ? `${r.p50}/${r.p99}` : 'n/a');
   const lines = [
-    `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on the embedded database, with audit, transfer statistics and rate limiting on; nginx with one worker.`,
+    `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on ${ON_SERVER ? 'databases on a PostgreSQL server' : 'the embedded database'}, with audit, transfer statistics and rate limiting on; nginx with one worker.`,
     '',
     '| case | direct req/s | nginx req/s | bridge req/s | bridge/direct | bridge/nginx | p50/p99 ms direct | nginx | bridge | relay+agent CPU ms/call | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -218,7 +221,10 @@ async function main(): Promise<void> {
     const output = `${table(rows, stream, { sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
     console.log(output);
     mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'latest.md'), output);
+    writeFileSync(
+      join(__dirname, 'results', ON_SERVER ? 'latest-postgres.md' : 'latest.md'),
+      output,
+    );
   } finally {
     nginx?.stop();
     await bridge.stop();
