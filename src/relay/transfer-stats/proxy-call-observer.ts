@@ -34,10 +34,8 @@ export class ProxyCallObserver implements OnModuleInit, OnModuleDestroy {
    * and every distinct label value is a time series kept for ever.
    */
   private datasourceLabel(call: ProxiedCall): string {
-    const session =
-      this.tunnels.get(call.agentId) ??
-      this.tunnels.list().find((candidate) => candidate.identity.agentId === call.agentId);
-    const catalog = session?.catalog;
+    // A call may end as its agent's session closes: that session still names the catalog.
+    const catalog = this.tunnels.current(call.agentId)?.catalog;
     const index = catalog?.findIndex((entry) => entry.name === call.datasource) ?? -1;
     return index >= 0 && index < MAX_DATASOURCE_LABELS ? call.datasource : 'unknown';
   }

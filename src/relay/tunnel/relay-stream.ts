@@ -43,7 +43,6 @@ export class RelayStream {
   private readonly receiveWindow: ReceiveWindow;
   private responded = false;
   private done = false;
-  bytesIn = 0;
   /** Request body bytes sent so far. */
   readonly sent = { bytes: 0 };
 
@@ -114,7 +113,6 @@ export class RelayStream {
       case FrameType.DATA:
         if (!this.responded) throw this.outOfOrder('DATA before RESPONSE');
         this.receiveWindow.receive(frame.payload.length);
-        this.bytesIn += frame.payload.length;
         this.listener.onData(frame.payload);
         if (frame.endStream) this.complete();
         return;

@@ -63,6 +63,11 @@ export class TunnelRegistry implements OnModuleInit, OnModuleDestroy, BeforeAppl
     return session?.state === 'ready' ? session : undefined;
   }
 
+  /** The agent's session whatever its state (still opening, ready or closing). */
+  current(agentId: string): TunnelSession | undefined {
+    return this.sessions.get(agentId);
+  }
+
   list(): TunnelSession[] {
     return [...this.sessions.values()];
   }
