@@ -40,8 +40,11 @@ export class DatasourceDispatcher {
 
   async dispatch(call: DatasourceCall): Promise<DatasourceReply> {
     const active = this.registry.lookup(call.datasource);
-    const bytesIn = call.body ? new ByteCounter() : undefined;
-    if (call.body) pipeline(call.body, bytesIn!, () => undefined);
+    let bytesIn: ByteCounter | undefined;
+    if (call.body) {
+      bytesIn = new ByteCounter();
+      pipeline(call.body, bytesIn, () => undefined);
+    }
     const record: CallRecord = {
       call,
       at: new Date(),
