@@ -16,12 +16,12 @@
  * Knobs: BENCH_RUNS (3), BENCH_SECONDS (10), BENCH_CONNECTIONS (50). Prints a Markdown table
  * and writes bench/results/operations-overhead.md.
  */
-import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'prettier';
 import { startBridge, type Bridge } from './bridge-processes';
+import { load, median, type LoadResult } from './load';
 import { cpuSeconds } from './proc-stats';
 import { startUpstream } from './upstream';
 
@@ -33,12 +33,7 @@ const IP_RULES = 50;
 
 type Mode = 'on' | 'off';
 
-interface Run {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  requests: number;
+interface Run extends LoadResult {
   relayCpuMsPerCall: number;
 }
 
@@ -80,21 +75,11 @@ async function addIpRules(bridge: Bridge): Promise<void> {
 
 async function measure(bridge: Bridge): Promise<Run> {
   const before = cpuSeconds(bridge.relay.pid);
-  const result = await autocannon({
-    url: `${bridge.proxyBase}/json1k`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { 'x-api-key': bridge.apiKey },
+  const result = await load(`${bridge.proxyBase}/json1k`, CONNECTIONS, SECONDS, {
+    'x-api-key': bridge.apiKey,
   });
   const cpu = cpuSeconds(bridge.relay.pid) - before;
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    requests: result.requests.total,
-    relayCpuMsPerCall: (cpu * 1000) / Math.max(1, result.requests.total),
-  };
+  return { ...result, relayCpuMsPerCall: (cpu * 1000) / Math.max(1, result.requests) };
 }
 
 async function scrape(bridge: Bridge): Promise<Map<string, number>> {
@@ -108,11 +93,6 @@ async function scrape(bridge: Bridge): Promise<Map<string, number>> {
   }
   return values;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 async function main(): Promise<void> {
   const upstream = await startUpstream();
@@ -129,11 +109,8 @@ async function main(): Promise<void> {
     if (process.env.BENCH_NO_RULES !== '1') await addIpRules(bridges.on);
     // Warm both up (JIT, pools, caches) before measuring.
     for (const mode of ['on', 'off'] as Mode[]) {
-      await autocannon({
-        url: `${bridges[mode].proxyBase}/json1k`,
-        connections: CONNECTIONS,
-        duration: 2,
-        headers: { 'x-api-key': bridges[mode].apiKey },
+      await load(`${bridges[mode].proxyBase}/json1k`, CONNECTIONS, 2, {
+        'x-api-key': bridges[mode].apiKey,
       });
     }
     const runs: Record<Mode, Run[]> = { on: [], off: [] };
@@ -166,7 +143,7 @@ async function main(): Promise<void> {
         p50: median(list.map((r) => r.p50)),
         p99: median(list.map((r) => r.p99)),
         cpu: median(list.map((r) => r.relayCpuMsPerCall)),
-        non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: list.reduce((sum, r) => sum + r.errors, 0),
       };
     };
     const on = row('on');
@@ -178,8 +155,8 @@ async function main(): Promise<void> {
       '',
       '| operations | req/s | p50 ms | p99 ms | relay CPU ms/call | non-2xx |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      `| on (audit, stats, rate limits, ${IP_RULES} IP rules) | ${on.rps.toFixed(0)} | ${on.p50} | ${on.p99} | ${on.cpu.toFixed(3)} | ${on.non2xx} |`,
-      `| off | ${off.rps.toFixed(0)} | ${off.p50} | ${off.p99} | ${off.cpu.toFixed(3)} | ${off.non2xx} |`,
+      `| on (audit, stats, rate limits, ${IP_RULES} IP rules) | ${on.rps.toFixed(0)} | ${on.p50} | ${on.p99} | ${on.cpu.toFixed(3)} | ${on.errors} |`,
+      `| off | ${off.rps.toFixed(0)} | ${off.p50} | ${off.p99} | ${off.cpu.toFixed(3)} | ${off.errors} |`,
       '',
       `Throughput ratio on/off: **${(on.rps / off.rps).toFixed(3)}**; relay CPU per call ` +
         `on/off: **${(on.cpu / off.cpu).toFixed(3)}** (the steadier figure on a shared machine).`,

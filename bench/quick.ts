@@ -4,8 +4,8 @@
  *   node -r ts-node/register/transpile-only bench/quick.ts [path] [connections]
  *   node -r ts-node/register/transpile-only bench/quick.ts down|up [MiB]
  */
-import autocannon from 'autocannon';
 import { startBridge, type Bridge } from './bridge-processes';
+import { load } from './load';
 import { cpuSeconds } from './proc-stats';
 import { download, upload } from './streams';
 import { startUpstream } from './upstream';
@@ -57,11 +57,11 @@ async function main(): Promise<void> {
       ['bridge', `${bridge.proxyBase}${mode}`, headers],
     ] as const) {
       await measure(bridge, name, async () => {
-        const result = await autocannon({ url, connections, duration: SECONDS, headers: sent });
+        const result = await load(url, connections, SECONDS, sent);
         const summary =
-          `${Math.round(result.requests.average)} req/s p50 ${result.latency.p50} ` +
-          `p99 ${result.latency.p99} errors ${result.errors + result.non2xx}`;
-        return [summary, Math.max(1, result.requests.total), 'call'];
+          `${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} ` +
+          `errors ${result.errors}`;
+        return [summary, Math.max(1, result.requests), 'call'];
       });
     }
   } finally {

@@ -4,12 +4,12 @@
  * Run: npm run bench  (builds first; prints a Markdown table, writes bench/results/latest.md,
  * or latest-postgres.md with BENCH_DATABASE_URL)
  */
-import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
 import { idleAgentMemory } from './idle-agents';
+import { load, median, type LoadResult } from './load';
 import { startNginx } from './nginx';
 import { bridgeSqlMs, prepareSqlTable, psqlMs, SQL_ROWS, sqlDatasource } from './sql-case';
 import { download, upload } from './streams';
@@ -22,34 +22,6 @@ const STREAM_UP = Number(process.env.BENCH_STREAM_UP ?? 512 * 1024 ** 2);
 const MIB = 1024 * 1024;
 /** Relay and agent on a PostgreSQL server instead of their embedded databases. */
 const ON_SERVER = process.env.BENCH_DATABASE_URL !== undefined;
-
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  requests: number;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-async function load(
-  url: string,
-  connections: number,
-  headers: Record<string, string> = {},
-): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: SECONDS, headers, pipelining: 1 });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-    requests: result.requests.total,
-  };
-}
 
 interface CaseRow {
   name: string;
@@ -72,10 +44,10 @@ async function loadCase(
   const bridged: LoadResult[] = [];
   const cpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    direct.push(await load(`${upstream}${path}`, connections));
-    if (nginxUrl) viaNginx.push(await load(`${nginxUrl}${path}`, connections));
+    direct.push(await load(`${upstream}${path}`, connections, SECONDS));
+    if (nginxUrl) viaNginx.push(await load(`${nginxUrl}${path}`, connections, SECONDS));
     const before = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
-    const through = await load(`${bridge.proxyBase}${path}`, connections, {
+    const through = await load(`${bridge.proxyBase}${path}`, connections, SECONDS, {
       'x-api-key': bridge.apiKey,
     });
     const after = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
@@ -172,27 +144,17 @@ async function main(): Promise<void> {
   const bridge = await startBridge(upstream.url, {}, withSql ? [sqlDatasource(pgUrl)] : []);
   const nginx = await startNginx(upstream.url);
   try {
-    const rows = [
-      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 1 conn', '/json1k', 1),
-      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 10 conns', '/json1k', 10),
-      await loadCase(bridge, upstream.url, nginx?.url, '1 KiB JSON, 50 conns', '/json1k', 50),
-      await loadCase(
-        bridge,
-        upstream.url,
-        nginx?.url,
-        '1 MiB body, 10 conns',
-        `/bytes?size=${MIB}`,
-        10,
-      ),
-      await loadCase(
-        bridge,
-        upstream.url,
-        nginx?.url,
-        '1 MiB body, 50 conns',
-        `/bytes?size=${MIB}`,
-        50,
-      ),
+    const cases: Array<[name: string, path: string, connections: number]> = [
+      ['1 KiB JSON, 1 conn', '/json1k', 1],
+      ['1 KiB JSON, 10 conns', '/json1k', 10],
+      ['1 KiB JSON, 50 conns', '/json1k', 50],
+      ['1 MiB body, 10 conns', `/bytes?size=${MIB}`, 10],
+      ['1 MiB body, 50 conns', `/bytes?size=${MIB}`, 50],
     ];
+    const rows: CaseRow[] = [];
+    for (const [name, path, connections] of cases) {
+      rows.push(await loadCase(bridge, upstream.url, nginx?.url, name, path, connections));
+    }
     console.error('bench: streaming');
     const stream = await streamCase(bridge, upstream.url);
     console.error(`bench: ${JSON.stringify(stream)}`);
