@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
@@ -8,6 +8,30 @@ import { json } from '../utils/http';
 import { spawnProfile } from '../utils/spawn-profile';
 import { startRelay } from '../utils/test-apps';
 import { provisionTestDatabase } from '../utils/test-database';
+
+/** A chunked POST to the upstream's echo through the bridge; `feed` writes and ends the body. */
+function chunkedUpload(
+  bridge: TestBridge,
+  feed: (req: ClientRequest) => void,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      bridge.proxyUrl('/echo'),
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    feed(req);
+  });
+}
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -44,21 +68,7 @@ describe('tunnel failure modes', () => {
   });
 
   it('lets a slow upload that keeps flowing outlive the deadline', async () => {
-    const answer = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        bridge.proxyUrl('/echo'),
-        {
-          method: 'POST',
-          agent: false,
-          headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve(text));
-        },
-      );
-      req.on('error', reject);
+    const answer = await chunkedUpload(bridge, (req) => {
       let sent = 0;
       const timer = setInterval(() => {
         req.write(Buffer.alloc(1024, 1));
@@ -68,7 +78,7 @@ describe('tunnel failure modes', () => {
         }
       }, 300);
     });
-    expect(JSON.parse(answer)).toMatchObject({ bodySize: 10 * 1024 });
+    expect(JSON.parse(answer.body)).toMatchObject({ bodySize: 10 * 1024 });
   });
 
   it('does not cut a caller that pauses reading for longer than the deadline', async () => {
@@ -93,21 +103,7 @@ describe('tunnel failure modes', () => {
   });
 
   it('refuses a chunked upload once it passes the proxy body limit (413)', async () => {
-    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        bridge.proxyUrl('/echo'),
-        {
-          method: 'POST',
-          agent: false,
-          headers: { 'x-api-key': bridge.apiKey, 'transfer-encoding': 'chunked' },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
+    const reply = await chunkedUpload(bridge, (req) => {
       const chunk = Buffer.alloc(64 * 1024, 2);
       const pump = (left: number): void => {
         if (left === 0) return void req.end();
