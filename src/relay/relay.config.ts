@@ -133,7 +133,7 @@ export class RelayConfig extends AppConfig {
   @IsInt()
   @Min(16_384)
   @Max(0x7fffffff)
-  TUNNEL_STREAM_WINDOW_BYTES = 262_144;
+  TUNNEL_STREAM_WINDOW_BYTES = 1_048_576;
 
   /** Bytes queued on one agent socket above which body senders wait for it to drain. */
   @EnvInt()
