@@ -24,6 +24,7 @@ export async function startProcess(
   // BENCH_CPU_PROF_DIR: write V8 CPU profiles of relay and agent there, for a closer look.
   const profiling = process.env.BENCH_CPU_PROF_DIR;
   const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiling}`] : [];
+  nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: {
       PATH: process.env.PATH,
@@ -36,7 +37,7 @@ export async function startProcess(
       PORT: String(port),
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise((_, reject) =>
@@ -112,6 +113,7 @@ export async function startBridge(
     RATE_LIMIT_PER_PRINCIPAL: '10000000',
     ...databases?.relay,
     ...relayEnv,
+    ...JSON.parse(process.env.BENCH_RELAY_ENV ?? '{}'),
   });
   const { accessToken } = await api<{ accessToken: string }>(`${relay.url}/api/v1/auth/login`, {
     method: 'POST',

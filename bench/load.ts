@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import autocannon from 'autocannon';
 
 /** One autocannon run, reduced to what the tables report. */
@@ -30,4 +31,32 @@ export async function load(
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Median round trip of `count` calls made one after another on one keep-alive connection, in
+ * microseconds: autocannon reports whole milliseconds, too coarse for added latency.
+ */
+export async function sequentialP50Micros(
+  url: string,
+  headers: Record<string, string> = {},
+  count = 2_000,
+): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = process.hrtime.bigint();
+      await new Promise<void>((resolve, reject) => {
+        get(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        }).on('error', reject);
+      });
+      times.push(Number(process.hrtime.bigint() - started) / 1_000);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return median(times);
 }

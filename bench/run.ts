@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { startBridge, type Bridge } from './bridge-processes';
 import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
 import { idleAgentMemory } from './idle-agents';
-import { load, median, type LoadResult } from './load';
+import { startFloor, type Floor } from './floor';
+import { load, median, sequentialP50Micros, type LoadResult } from './load';
 import { startNginx } from './nginx';
 import { bridgeSqlMs, prepareSqlTable, psqlMs, SQL_ROWS, sqlDatasource } from './sql-case';
 import { download, upload } from './streams';
@@ -27,12 +28,18 @@ interface CaseRow {
   name: string;
   direct: LoadResult;
   nginx?: LoadResult;
+  floor: LoadResult;
   bridged: LoadResult;
   cpuMsPerCall: number;
+  floorCpuMsPerCall: number;
 }
+
+/** CPU seconds of a set of processes, read from /proc. */
+const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
 async function loadCase(
   bridge: Bridge,
+  floor: Floor,
   upstream: string,
   nginxUrl: string | undefined,
   name: string,
@@ -42,17 +49,23 @@ async function loadCase(
   const direct: LoadResult[] = [];
   const viaNginx: LoadResult[] = [];
   const bridged: LoadResult[] = [];
+  const viaFloor: LoadResult[] = [];
   const cpu: number[] = [];
+  const floorCpu: number[] = [];
+  const bridgePids = [bridge.relay.pid, bridge.agent.pid];
+  /** One run through `pids`, recording their CPU per call. */
+  const measured = async (url: string, pids: number[], into: number[], headers = {}) => {
+    const before = cpuOf(pids);
+    const result = await load(url, connections, SECONDS, headers);
+    into.push(((cpuOf(pids) - before) * 1000) / Math.max(1, result.requests));
+    return result;
+  };
   for (let run = 0; run < RUNS; run++) {
     direct.push(await load(`${upstream}${path}`, connections, SECONDS));
     if (nginxUrl) viaNginx.push(await load(`${nginxUrl}${path}`, connections, SECONDS));
-    const before = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
-    const through = await load(`${bridge.proxyBase}${path}`, connections, SECONDS, {
-      'x-api-key': bridge.apiKey,
-    });
-    const after = cpuSeconds(bridge.relay.pid) + cpuSeconds(bridge.agent.pid);
-    bridged.push(through);
-    cpu.push(((after - before) * 1000) / Math.max(1, through.requests));
+    viaFloor.push(await measured(`${floor.url}${path}`, floor.pids, floorCpu));
+    const headers = { 'x-api-key': bridge.apiKey };
+    bridged.push(await measured(`${bridge.proxyBase}${path}`, bridgePids, cpu, headers));
   }
   const pick = (runs: LoadResult[]): LoadResult => ({
     rps: median(runs.map((r) => r.rps)),
@@ -65,8 +78,10 @@ async function loadCase(
     name,
     direct: pick(direct),
     nginx: viaNginx.length > 0 ? pick(viaNginx) : undefined,
+    floor: pick(viaFloor),
     bridged: pick(bridged),
     cpuMsPerCall: median(cpu),
+    floorCpuMsPerCall: median(floorCpu),
   };
   console.error(`bench: ${name}: ${(row.bridged.rps / row.direct.rps).toFixed(2)}x direct`);
   return row;
@@ -100,6 +115,8 @@ async function streamCase(bridge: Bridge, upstream: string) {
 }
 
 interface Extras {
+  /** Median sequential round trip at one connection, in microseconds. */
+  latency: { direct: number; nginx?: number; floor: number; bridge: number };
   sql?: { psqlMs: number; bridgeMs: number };
   idleKiBPerAgent: number;
   idleAgents: number;
@@ -115,12 +132,16 @@ function table(
   const lines = [
     `Loopback, ${RUNS} runs x ${SECONDS} s each, medians; relay + agent as production processes on ${ON_SERVER ? 'databases on a PostgreSQL server' : 'the embedded database'}, with audit, transfer statistics and rate limiting on; nginx with one worker.`,
     '',
-    '| case | direct req/s | nginx req/s | bridge req/s | bridge/direct | bridge/nginx | p50/p99 ms direct | nginx | bridge | relay+agent CPU ms/call | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| case | direct req/s | nginx req/s | floor req/s | bridge req/s | bridge/direct | bridge/nginx | floor/direct | p50/p99 ms direct | nginx | bridge | CPU ms/call floor | bridge | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${fmt(r.direct.rps)} | ${r.nginx ? fmt(r.nginx.rps) : 'n/a'} | ${fmt(r.bridged.rps)} | ${fmt(r.bridged.rps / r.direct.rps, 2)}x | ${r.nginx ? `${fmt(r.bridged.rps / r.nginx.rps, 2)}x` : 'n/a'} | ${latency(r.direct)} | ${latency(r.nginx)} | ${latency(r.bridged)} | ${fmt(r.cpuMsPerCall, 3)} | ${r.bridged.errors} |`,
+        `| ${r.name} | ${fmt(r.direct.rps)} | ${r.nginx ? fmt(r.nginx.rps) : 'n/a'} | ${fmt(r.floor.rps)} | ${fmt(r.bridged.rps)} | ${fmt(r.bridged.rps / r.direct.rps, 2)}x | ${r.nginx ? `${fmt(r.bridged.rps / r.nginx.rps, 2)}x` : 'n/a'} | ${fmt(r.floor.rps / r.direct.rps, 2)}x | ${latency(r.direct)} | ${latency(r.nginx)} | ${latency(r.bridged)} | ${fmt(r.floorCpuMsPerCall, 3)} | ${fmt(r.cpuMsPerCall, 3)} | ${r.bridged.errors} |`,
     ),
+    '',
+    `Added p50 latency at 1 connection (median of 2,000 sequential calls, above direct's ${fmt(extras.latency.direct)} us): ` +
+      `${extras.latency.nginx === undefined ? '' : `nginx ${fmt(extras.latency.nginx - extras.latency.direct)} us, `}` +
+      `floor ${fmt(extras.latency.floor - extras.latency.direct)} us, bridge ${fmt(extras.latency.bridge - extras.latency.direct)} us.`,
     '',
     '| stream | direct MB/s | bridge MB/s | ratio |',
     '| --- | ---: | ---: | ---: |',
@@ -143,6 +164,7 @@ async function main(): Promise<void> {
   const withSql = await prepareSqlTable(pgUrl);
   const bridge = await startBridge(upstream.url, {}, withSql ? [sqlDatasource(pgUrl)] : []);
   const nginx = await startNginx(upstream.url);
+  const floor = await startFloor(upstream.url);
   try {
     const cases: Array<[name: string, path: string, connections: number]> = [
       ['1 KiB JSON, 1 conn', '/json1k', 1],
@@ -153,8 +175,16 @@ async function main(): Promise<void> {
     ];
     const rows: CaseRow[] = [];
     for (const [name, path, connections] of cases) {
-      rows.push(await loadCase(bridge, upstream.url, nginx?.url, name, path, connections));
+      rows.push(await loadCase(bridge, floor, upstream.url, nginx?.url, name, path, connections));
     }
+    const headers = { 'x-api-key': bridge.apiKey };
+    const latency = {
+      direct: await sequentialP50Micros(`${upstream.url}/json1k`),
+      nginx: nginx ? await sequentialP50Micros(`${nginx.url}/json1k`) : undefined,
+      floor: await sequentialP50Micros(`${floor.url}/json1k`),
+      bridge: await sequentialP50Micros(`${bridge.proxyBase}/json1k`, headers),
+    };
+    console.error(`bench: sequential p50 us ${JSON.stringify(latency)}`);
     console.error('bench: streaming');
     const stream = await streamCase(bridge, upstream.url);
     console.error(`bench: ${JSON.stringify(stream)}`);
@@ -180,7 +210,7 @@ async function main(): Promise<void> {
     const healthy = await fetch(`${bridge.proxyBase}/json1k`, {
       headers: { 'x-api-key': bridge.apiKey },
     });
-    const output = `${table(rows, stream, { sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
+    const output = `${table(rows, stream, { latency, sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
     console.log(output);
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(
@@ -189,6 +219,7 @@ async function main(): Promise<void> {
     );
   } finally {
     nginx?.stop();
+    floor.stop();
     await bridge.stop();
     upstream.server.close();
   }

@@ -144,16 +144,27 @@ function encodeJson(type: FrameType, flags: number, streamId: number, payload: o
   return frame;
 }
 
-function writeHeader(frame: Buffer, type: FrameType, flags: number, streamId: number): void {
+/** Writes a DATA header at `offset`, for writers that place the payload themselves. */
+export function writeDataHeader(target: Buffer, offset: number, streamId: number): void {
+  writeHeader(target, FrameType.DATA, 0, streamId, offset);
+}
+
+function writeHeader(
+  frame: Buffer,
+  type: FrameType,
+  flags: number,
+  streamId: number,
+  offset = 0,
+): void {
   // `>>> 0` round-trips only for integers in 0..2^32-1.
   if (streamId >>> 0 !== streamId) throw new RangeError(`invalid stream id ${streamId}`);
   // FRAME_RULES always has an entry for a FrameType value.
   if (FRAME_RULES[type]!.connectionLevel !== (streamId === 0)) {
     throw new RangeError(`${FrameType[type]} cannot use stream ${streamId}`);
   }
-  frame[0] = type;
-  frame[1] = flags;
-  frame.writeUInt32BE(streamId, 2);
+  frame[offset] = type;
+  frame[offset + 1] = flags;
+  frame.writeUInt32BE(streamId, offset + 2);
 }
 
 function endStreamFlag(endStream: boolean): number {

@@ -32,6 +32,7 @@ export {
   encodeEndFrame,
   encodeFrame,
   encodeWindowFrame,
+  writeDataHeader,
 } from './frame-codec';
 export type { DecodeOptions } from './frame-codec';
 export { ProtocolError, ProtocolErrorCode } from './protocol-error';

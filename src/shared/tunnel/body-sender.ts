@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { encodeDataFrame, encodeEndFrame, type SendWindow } from '../protocol';
+import { encodeEndFrame, type SendWindow } from '../protocol';
 import type { FrameSocket } from './frame-socket';
 
 export interface OutboundBody {
@@ -29,7 +29,7 @@ export async function sendBody(source: Readable, target: OutboundBody): Promise<
       if (window.closed || !socket.isOpen) throw new Error('stream closed');
       const size = Math.min(chunk.length - offset, window.available, chunkSize);
       window.consume(size);
-      socket.send(encodeDataFrame(streamId, chunk.subarray(offset, offset + size)));
+      socket.sendData(streamId, chunk.subarray(offset, offset + size));
       offset += size;
       sent += size;
       if (target.progress) target.progress.bytes = sent;

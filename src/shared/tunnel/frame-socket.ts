@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
+import { writeDataFrame } from './websocket-data-frame';
 import {
   CloseCode,
   decodeFrame,
   encodeFrame,
+  FRAME_HEADER_SIZE,
   FrameType,
   ProtocolError,
   ProtocolErrorCode,
@@ -38,6 +40,8 @@ const DEAD_AFTER_INTERVALS = 2.5;
  */
 export class FrameSocket {
   private readonly socket: Socket;
+  /** RFC 6455: a client masks what it sends, a server does not. */
+  private readonly masked: boolean;
   /** Bytes written since the socket was corked; 0 when it is not. */
   private corkedBytes = 0;
   private drainWaiters: Array<() => void> = [];
@@ -55,7 +59,9 @@ export class FrameSocket {
     private readonly options: FrameSocketOptions,
     private readonly events: FrameSocketEvents,
   ) {
-    this.socket = (ws as unknown as { _socket: Socket })._socket;
+    const internals = ws as unknown as { _socket: Socket; _isServer: boolean };
+    this.socket = internals._socket;
+    this.masked = !internals._isServer;
     this.socket.on('drain', () => this.wakeDrainWaiters());
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', (code, reason) => this.handleClose(code, reason.toString()));
@@ -89,17 +95,17 @@ export class FrameSocket {
 
   send(frame: Buffer): void {
     if (!this.isOpen) return;
-    if (this.corkedBytes === 0) {
-      this.socket.cork();
-      // Held until the loop's check phase: the answer head, body and end of a small call,
-      // and frames of other calls served in the same turn, leave in one syscall.
-      setImmediate(this.uncork);
-    }
-    this.corkedBytes += frame.length;
-    this.bytesOut += frame.length;
+    this.corkFor(frame.length);
     this.ws.send(frame, { binary: true });
-    // Bulk data goes out at once: holding megabytes back only delays and fragments them.
-    if (this.corkedBytes >= CORK_LIMIT) this.uncork();
+    this.flushIfFull();
+  }
+
+  /** A body chunk, written without `ws`'s copies (see websocket-data-frame.ts). */
+  sendData(streamId: number, payload: Uint8Array): void {
+    if (!this.isOpen) return;
+    this.corkFor(FRAME_HEADER_SIZE + payload.length);
+    writeDataFrame(this.socket, streamId, payload, this.masked);
+    this.flushIfFull();
   }
 
   sendFrame(frame: Frame): void {
@@ -183,6 +189,22 @@ export class FrameSocket {
   private stopHeartbeat(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+  }
+
+  private corkFor(bytes: number): void {
+    if (this.corkedBytes === 0) {
+      this.socket.cork();
+      // Held until the loop's check phase: the answer head, body and end of a small call,
+      // and frames of other calls served in the same turn, leave in one syscall.
+      setImmediate(this.uncork);
+    }
+    this.corkedBytes += bytes;
+    this.bytesOut += bytes;
+  }
+
+  /** Bulk data goes out at once: holding megabytes back only delays and fragments them. */
+  private flushIfFull(): void {
+    if (this.corkedBytes >= CORK_LIMIT) this.uncork();
   }
 
   private readonly uncork = (): void => {
