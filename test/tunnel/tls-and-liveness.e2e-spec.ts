@@ -133,7 +133,8 @@ describe('wss:// with a private CA, and dead-peer detection', () => {
         (await admin.put('/api/v1/connection', { ...settings, tls: { caFile: certFile } })).status,
       ).toBe(200);
       await waitForAgent(bridge.relay, id);
-      expect((await status()).state).toBe('connected');
+      // The relay registers the session before its HELLO_ACK reaches the agent.
+      await eventually(async () => (await status()).state === 'connected');
 
       await api(bridge.relay.url, `/api/v1/agents/${id}/disable`, {
         method: 'POST',

@@ -13,12 +13,28 @@ const KEYWORD_RANGES: Record<string, readonly string[]> = {
   uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
 };
 
+/** Addresses parsed lately: every proxied call parses its client's address several times. */
+const parsedAddresses = new Map<string, IpAddress | null>();
+const MAX_PARSED_ADDRESSES = 4_096;
+
 /**
  * Parses an address; an IPv4 address written as IPv6 (`::ffff:10.0.0.1`) becomes plain IPv4,
  * so rules and limits see one form per host. Undefined when `text` is not an address.
+ * Callers must not change the returned object: it is shared.
  */
 export function parseIp(text: string | undefined | null): IpAddress | undefined {
   if (!text) return undefined;
+  let parsed = parsedAddresses.get(text);
+  if (parsed === undefined) {
+    // Dropping everything at the cap keeps the cache bounded without bookkeeping per hit.
+    if (parsedAddresses.size >= MAX_PARSED_ADDRESSES) parsedAddresses.clear();
+    parsed = parseIpText(text) ?? null;
+    parsedAddresses.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+function parseIpText(text: string): IpAddress | undefined {
   const trimmed = text.trim();
   // Zone ids (fe80::1%eth0) name a local interface; they never identify a remote client.
   const bare = trimmed.includes('%') ? trimmed.slice(0, trimmed.indexOf('%')) : trimmed;
