@@ -11,6 +11,7 @@ export interface EmbeddedConnection {
 }
 
 const SOCKET_PORT = 5432;
+const MAX_SOCKET_PATH = 100;
 
 /**
  * PGlite keeps tens of thousands of ArrayBuffers (its files, its memory views) alive in the
@@ -25,7 +26,6 @@ function keepBufferGarbageCheap(): void {
   setFlagsFromString('--no-concurrent-array-buffer-sweeping');
   setFlagsFromString('--heap-growing-percent=200');
 }
-const MAX_SOCKET_PATH = 100;
 
 /**
  * An embedded PostgreSQL (PGlite) in the data folder, served to the ordinary `pg` driver.

@@ -1,6 +1,5 @@
 import { FrameFlag, FrameType } from './frame-type';
 import {
-  allocateDataFrame,
   decodeFrame,
   encodeDataFrame,
   encodeEndFrame,
@@ -143,17 +142,6 @@ describe('frame codec round trip', () => {
     if (frame.type !== FrameType.DATA) throw new Error('expected DATA');
     expect(frame.payload.buffer).toBe(buf.buffer);
     expect(frame.payload.byteOffset).toBe(buf.byteOffset + FRAME_HEADER_SIZE);
-  });
-
-  it('lets a payload be produced in place with allocateDataFrame', () => {
-    const { frame, payload } = allocateDataFrame(9, 4);
-    payload.write('wxyz');
-    expect(decode(frame)).toEqual({
-      type: FrameType.DATA,
-      streamId: 9,
-      endStream: false,
-      payload: Buffer.from('wxyz'),
-    });
   });
 
   it('has dedicated encoders for the hot binary frames', () => {

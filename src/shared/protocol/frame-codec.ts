@@ -79,33 +79,15 @@ export function encodeFrame(frame: Frame): Buffer {
 }
 
 /**
- * One allocUnsafe plus one memcpy, deliberately not a zero-copy [header, payload] pair: `ws`
- * sends one Buffer per message, so a pair needs two WebSocket fragments (two frame headers, two
- * socket writes), the receiving `ws` concatenates fragments (a copy anyway), and the agent's
- * `ws` client copies while masking regardless. Measured over loopback with ws 8: 1 KiB DATA
- * costs ~3.3 us CPU per message this way vs ~5.5 us split; at 64 KiB both reach ~1 GB/s, the
- * 64 KiB memcpy (a few us) being lost in the noise. Where the payload can be produced in place
- * (e.g. fs.read), allocateDataFrame avoids even that copy.
+ * A DATA frame as one Buffer: one allocation and one copy of the payload. Body chunks on a
+ * live connection skip this: `FrameSocket.sendData` writes them onto the socket without
+ * copying (websocket-data-frame.ts).
  */
 export function encodeDataFrame(streamId: number, payload: Uint8Array, endStream = false): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payload.length);
   writeHeader(frame, FrameType.DATA, endStreamFlag(endStream), streamId);
   frame.set(payload, FRAME_HEADER_SIZE);
   return frame;
-}
-
-/**
- * Truly zero-copy DATA: fill `payload` (a view into `frame`) and send `frame`. If fewer bytes
- * were produced, send `frame.subarray(0, FRAME_HEADER_SIZE + produced)`.
- */
-export function allocateDataFrame(
-  streamId: number,
-  payloadLength: number,
-  endStream = false,
-): { frame: Buffer; payload: Buffer } {
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payloadLength);
-  writeHeader(frame, FrameType.DATA, endStreamFlag(endStream), streamId);
-  return { frame, payload: frame.subarray(FRAME_HEADER_SIZE) };
 }
 
 export function encodeEndFrame(streamId: number): Buffer {

@@ -26,7 +26,6 @@ export type {
   WindowFrame,
 } from './frame.types';
 export {
-  allocateDataFrame,
   decodeFrame,
   encodeDataFrame,
   encodeEndFrame,

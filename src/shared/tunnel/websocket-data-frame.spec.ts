@@ -38,10 +38,9 @@ describe('writeDataFrame', () => {
         if (received.length === payloads.length) resolve();
       }),
     );
-    payloads.forEach((payload, index) => {
-      const size = writeDataFrame(socketOf(from), index + 1, payload, masked);
-      expect(size).toBe(FRAME_HEADER_SIZE + payload.length);
-    });
+    payloads.forEach((payload, index) =>
+      writeDataFrame(socketOf(from), index + 1, payload, masked),
+    );
     await all;
     to.removeAllListeners('message');
     received.forEach((message, index) => {

@@ -23,19 +23,35 @@ let maskOffset = MASK_POOL_SIZE;
  * Valid only while `ws` queues nothing of its own, which holds for the tunnel:
  * permessage-deflate is off and no Blob is ever sent, so every `ws` write is synchronous and
  * frames leave in the order they were written.
- *
- * @returns the tunnel frame's size (header and payload), as the byte counters count it
  */
 export function writeDataFrame(
   socket: Socket,
   streamId: number,
   payload: Uint8Array,
   masked: boolean,
-): number {
+): void {
   const length = FRAME_HEADER_SIZE + payload.length;
   const lengthBytes = length < 126 ? 0 : length < 65_536 ? 2 : 8;
   const start = 2 + lengthBytes + (masked ? MASK_SIZE : 0);
   const out = Buffer.allocUnsafe(start + FRAME_HEADER_SIZE + (masked ? payload.length : 0));
+  writeMessageHead(out, length, lengthBytes, masked);
+  writeDataHeader(out, start, streamId);
+  if (!masked) {
+    socket.write(out);
+    if (payload.length > 0) socket.write(payload);
+    return;
+  }
+  const mask = nextMask();
+  out.set(mask, start - MASK_SIZE);
+  maskInto(out.subarray(start, start + FRAME_HEADER_SIZE), mask, out, start, FRAME_HEADER_SIZE);
+  // The payload starts 6 bytes into the message, so its mask starts 2 bytes into the key.
+  const shifted = Buffer.from([mask[2], mask[3], mask[0], mask[1]]);
+  maskInto(payload, shifted, out, start + FRAME_HEADER_SIZE, payload.length);
+  socket.write(out);
+}
+
+/** RFC 6455 5.2: FIN and the binary opcode, then the payload length in 7, 16 or 64 bits. */
+function writeMessageHead(out: Buffer, length: number, lengthBytes: number, masked: boolean) {
   out[0] = FIN_BINARY;
   const maskBit = masked ? MASK_BIT : 0;
   if (lengthBytes === 0) {
@@ -48,20 +64,6 @@ export function writeDataFrame(
     out.writeUInt32BE(0, 2);
     out.writeUInt32BE(length, 6);
   }
-  writeDataHeader(out, start, streamId);
-  if (!masked) {
-    socket.write(out);
-    if (payload.length > 0) socket.write(payload);
-    return length;
-  }
-  const mask = nextMask();
-  out.set(mask, start - MASK_SIZE);
-  maskInto(out.subarray(start, start + FRAME_HEADER_SIZE), mask, out, start, FRAME_HEADER_SIZE);
-  // The payload starts 6 bytes into the message, so its mask starts 2 bytes into the key.
-  const shifted = Buffer.from([mask[2], mask[3], mask[0], mask[1]]);
-  maskInto(payload, shifted, out, start + FRAME_HEADER_SIZE, payload.length);
-  socket.write(out);
-  return length;
 }
 
 /** A fresh random masking key (RFC 6455 5.3), drawn from a pool as `ws` does. */
