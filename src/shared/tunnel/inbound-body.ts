@@ -10,9 +10,9 @@ export type CreditSink = Pick<FrameSocket, 'sendCredit'>;
  * as the reader consumes, so a slow reader stalls its sender and memory stays bounded by
  * the window.
  *
- * Consumption is checked on every path a byte can leave by: `read()` (paused readers, pipes
- * and async iterators all call it), a push handed straight to a flowing reader, and `_read`.
- * `_read` alone is not enough: Node calls it once and then not again until the next push,
+ * Consumption is checked on both paths a byte can leave by: `read()` (paused readers, pipes
+ * and async iterators all call it) and a push handed straight to a flowing reader. Checking
+ * in `_read` alone is not enough: Node calls it once and then not again until the next push,
  * and with the sender out of credit no push ever comes.
  */
 export class InboundBody extends Readable {
@@ -48,9 +48,8 @@ export class InboundBody extends Readable {
     return chunk;
   }
 
-  override _read(): void {
-    this.releaseConsumed();
-  }
+  /** Credit goes back in `read()`, the only caller of `_read`. */
+  override _read(): void {}
 
   private releaseConsumed(): void {
     const consumed = this.received - this.readableLength - this.released;
