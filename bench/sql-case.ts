@@ -59,21 +59,37 @@ export function psqlMs(url: string): Promise<number> {
   );
 }
 
-/** Wall time of the same query through the relay, streamed as NDJSON. */
+/**
+ * Wall time of the same query through the relay, streamed as NDJSON to `curl`: a C client
+ * spawned and read the same way as `psql` above, so both sides pay the same client costs.
+ */
 export function bridgeSqlMs(proxyBase: string, apiKey: string): Promise<number> {
-  return timed(async () => {
-    const response = await fetch(`${proxyBase.replace(/\/svc$/, '/pg')}/queries/all_rows`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': apiKey,
-        'content-type': 'application/json',
-        accept: 'application/x-ndjson',
-      },
-      body: '{}',
-    });
-    const text = await response.text();
-    const rows = text.split('\n').filter(Boolean).length;
-    if (response.status !== 200 || rows !== SQL_ROWS)
-      throw new Error(`SQL through the bridge: ${response.status}, ${rows} rows`);
-  });
+  return timed(
+    () =>
+      new Promise<void>((resolve, reject) =>
+        execFile(
+          'curl',
+          [
+            '-sS',
+            '--fail',
+            '-H',
+            `x-api-key: ${apiKey}`,
+            '-H',
+            'content-type: application/json',
+            '-H',
+            'accept: application/x-ndjson',
+            '--data',
+            '{}',
+            `${proxyBase.replace(/\/svc$/, '/pg')}/queries/all_rows`,
+          ],
+          { maxBuffer: 1 << 30 },
+          (error, stdout) => {
+            if (error) return reject(new Error(error.message));
+            const rows = stdout.split('\n').filter(Boolean).length;
+            if (rows !== SQL_ROWS) return reject(new Error(`SQL through the bridge: ${rows} rows`));
+            resolve();
+          },
+        ),
+      ),
+  );
 }

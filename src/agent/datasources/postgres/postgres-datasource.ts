@@ -15,7 +15,6 @@ import { QuerySession } from './query-session';
 import { encoderFor } from './result-encoders';
 import { sqlFailure } from './sql-failure';
 
-const BATCH_ROWS = 1000;
 const MAX_PARAMS_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Beyond the server's statement_timeout, the agent's own watchdog gives up on the query. */
@@ -102,10 +101,8 @@ export class PostgresDatasource implements DatasourceHandler {
     try {
       session = await QuerySession.open(this.getPool(), query, values);
       if (call.signal.aborted) stop();
-      const firstBatch = await session.read(
-        QueryResultStream.firstBatchSize(BATCH_ROWS, query.maxRows),
-      );
-      const body = new QueryResultStream(session, encoder, firstBatch, BATCH_ROWS, query.maxRows);
+      const firstBatch = await session.read(QueryResultStream.firstBatchSize(query.maxRows));
+      const body = new QueryResultStream(session, encoder, firstBatch, query.maxRows);
       body.once('close', cleanUp);
       return {
         status: 200,

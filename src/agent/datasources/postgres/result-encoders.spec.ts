@@ -55,7 +55,7 @@ describe('result encoders', () => {
       [2, null, null],
     ];
     const encoder = new NdjsonResultEncoder();
-    const text = encoder.start(named) + encoder.rows(rows);
+    const text = encoder.start(named) + encoder.rows(rows).toString();
     const expected = rows.map(
       ([id, note, at]) => `${JSON.stringify({ id, 'we"ird\nname': note, at })}\n`,
     );
@@ -68,8 +68,8 @@ describe('result encoders', () => {
       { name: 'id', type: 'int4' },
       { name: 'id', type: 'int4' },
     ]);
-    expect(JSON.parse(encoder.rows([[1, 2]]))).toEqual({ id: 2 });
-    expect(encoder.rows([[1, 2]])).toBe('{"id":2}\n');
+    expect(JSON.parse(encoder.rows([[1, 2]]).toString())).toEqual({ id: 2 });
+    expect(encoder.rows([[1, 2]]).toString()).toBe('{"id":2}\n');
   });
 
   it('writes one object per NDJSON line', () => {

@@ -1,4 +1,6 @@
-/** Encoders that turn result batches into text as they arrive, never the whole result. */
+import { JsonBytes } from './json-bytes';
+
+/** Encoders that turn result batches into bytes as they arrive, never the whole result. */
 
 export interface ResultColumn {
   name: string;
@@ -8,26 +10,32 @@ export interface ResultColumn {
 export interface ResultEncoder {
   readonly contentType: string;
   start(columns: ResultColumn[]): string;
-  rows(rows: unknown[][]): string;
+  rows(rows: unknown[][]): Buffer;
   end(truncated: boolean): string;
 }
 
 /** `{"columns":[...],"rows":[[...],...],"truncated":false}` */
 export class JsonResultEncoder implements ResultEncoder {
   readonly contentType = 'application/json; charset=utf-8';
+  private readonly out = new JsonBytes();
   private first = true;
 
   start(columns: ResultColumn[]): string {
     return `{"columns":${JSON.stringify(columns)},"rows":[`;
   }
 
-  rows(rows: unknown[][]): string {
-    let text = '';
+  rows(rows: unknown[][]): Buffer {
+    const out = this.out;
     for (const row of rows) {
-      text += this.first ? JSON.stringify(row) : `,${JSON.stringify(row)}`;
+      out.ascii(this.first ? '[' : ',[');
       this.first = false;
+      for (let i = 0; i < row.length; i++) {
+        if (i > 0) out.ascii(',');
+        out.value(row[i]);
+      }
+      out.ascii(']');
     }
-    return text;
+    return out.take();
   }
 
   end(truncated: boolean): string {
@@ -38,36 +46,39 @@ export class JsonResultEncoder implements ResultEncoder {
 /** One JSON object per line, keyed by column name. */
 export class NdjsonResultEncoder implements ResultEncoder {
   readonly contentType = 'application/x-ndjson; charset=utf-8';
+  private readonly out = new JsonBytes();
   private names: string[] = [];
   /** `{"name":` then `,"other":`: each row is written as text, without building objects. */
-  private keyPrefixes?: string[];
+  private keyPrefixes?: Buffer[];
 
   start(columns: ResultColumn[]): string {
     this.names = columns.map((column) => column.name);
     // Repeated names would repeat keys in the text; an object keeps the last, as before.
     if (new Set(this.names).size === this.names.length) {
-      this.keyPrefixes = this.names.map(
-        (name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
+      this.keyPrefixes = this.names.map((name, i) =>
+        Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`),
       );
     }
     return '';
   }
 
-  rows(rows: unknown[][]): string {
+  rows(rows: unknown[][]): Buffer {
+    const out = this.out;
     const prefixes = this.keyPrefixes;
-    let text = '';
     for (const row of rows) {
       if (!prefixes) {
-        text += `${JSON.stringify(this.asObject(row))}\n`;
+        out.value(this.asObject(row));
+        out.ascii('\n');
         continue;
       }
-      if (prefixes.length === 0) text += '{';
+      if (prefixes.length === 0) out.ascii('{');
       for (let i = 0; i < prefixes.length; i++) {
-        text += prefixes[i] + (JSON.stringify(row[i]) ?? 'null');
+        out.bytes(prefixes[i]);
+        out.value(row[i]);
       }
-      text += '}\n';
+      out.ascii('}\n');
     }
-    return text;
+    return out.take();
   }
 
   end(): string {
@@ -103,10 +114,10 @@ export class CsvResultEncoder implements ResultEncoder {
     return `${columns.map((column) => csvField(column.name)).join(',')}\r\n`;
   }
 
-  rows(rows: unknown[][]): string {
+  rows(rows: unknown[][]): Buffer {
     let text = '';
     for (const row of rows) text += `${row.map(csvField).join(',')}\r\n`;
-    return text;
+    return Buffer.from(text);
   }
 
   end(): string {
