@@ -11,6 +11,7 @@ import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
 import { idleAgentMemory } from './idle-agents';
 import { startFloor, type Floor } from './floor';
 import { load, median, sequentialP50Micros, type LoadResult } from './load';
+import { loopbackRoundTrip, type RoundTrip } from './round-trip';
 import { startNginx } from './nginx';
 import { bridgeSqlMs, prepareSqlTable, psqlMs, SQL_ROWS, sqlDatasource } from './sql-case';
 import { download, upload } from './streams';
@@ -117,6 +118,7 @@ async function streamCase(bridge: Bridge, upstream: string) {
 interface Extras {
   /** Median sequential round trip at one connection, in microseconds. */
   latency: { direct: number; nginx?: number; floor: number; bridge: number };
+  hop: RoundTrip;
   sql?: { psqlMs: number; bridgeMs: number };
   idleKiBPerAgent: number;
   idleAgents: number;
@@ -141,7 +143,8 @@ function table(
     '',
     `Added p50 latency at 1 connection (median of 2,000 sequential calls, above direct's ${fmt(extras.latency.direct)} us): ` +
       `${extras.latency.nginx === undefined ? '' : `nginx ${fmt(extras.latency.nginx - extras.latency.direct)} us, `}` +
-      `floor ${fmt(extras.latency.floor - extras.latency.direct)} us, bridge ${fmt(extras.latency.bridge - extras.latency.direct)} us.`,
+      `floor ${fmt(extras.latency.floor - extras.latency.direct)} us, bridge ${fmt(extras.latency.bridge - extras.latency.direct)} us. ` +
+      `One hop alone (a bare TCP echo between two Node processes, 1 KiB at a time): p50 ${fmt(extras.hop.p50Micros)} us, ${fmt(extras.hop.echoCpuMicros)} us of CPU on the echoing side.`,
     '',
     '| stream | direct MB/s | bridge MB/s | ratio |',
     '| --- | ---: | ---: | ---: |',
@@ -184,7 +187,10 @@ async function main(): Promise<void> {
       floor: await sequentialP50Micros(`${floor.url}/json1k`),
       bridge: await sequentialP50Micros(`${bridge.proxyBase}/json1k`, headers),
     };
-    console.error(`bench: sequential p50 us ${JSON.stringify(latency)}`);
+    const hop = await loopbackRoundTrip();
+    console.error(
+      `bench: sequential p50 us ${JSON.stringify(latency)}, one hop ${JSON.stringify(hop)}`,
+    );
     console.error('bench: streaming');
     const stream = await streamCase(bridge, upstream.url);
     console.error(`bench: ${JSON.stringify(stream)}`);
@@ -193,7 +199,8 @@ async function main(): Promise<void> {
       console.error('bench: SQL, 100,000 rows');
       const psql: number[] = [];
       const bridged: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
+      // Under a second a run: three times the other cases' runs, for a steadier median.
+      for (let run = 0; run < RUNS * 3; run++) {
         psql.push(await psqlMs(pgUrl));
         bridged.push(await bridgeSqlMs(bridge.proxyBase, bridge.apiKey));
       }
@@ -210,7 +217,7 @@ async function main(): Promise<void> {
     const healthy = await fetch(`${bridge.proxyBase}/json1k`, {
       headers: { 'x-api-key': bridge.apiKey },
     });
-    const output = `${table(rows, stream, { latency, sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
+    const output = `${table(rows, stream, { latency, hop, sql, idleKiBPerAgent, idleAgents })}\n\nRelay still serving after the runs: ${healthy.status === 200 ? 'yes' : `no (${healthy.status})`}.\n`;
     console.log(output);
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(

@@ -8,7 +8,7 @@ const STREAM_HIGH_WATER_MARK = 64 * 1024;
 const FIRST_BATCH_ROWS = 100;
 /**
  * Later batches aim at this many encoded bytes: wide rows come a few at a time, narrow rows
- * by the thousand (100-byte rows: 2,600 a batch, a quarter of the round trips of 1,000).
+ * by the thousand (2,600 rows of 100 bytes), so memory stays bounded and round trips few.
  */
 const TARGET_BATCH_BYTES = 256 * 1024;
 const MAX_BATCH_ROWS = 10_000;
