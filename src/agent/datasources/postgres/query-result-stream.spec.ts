@@ -31,38 +31,24 @@ async function drain(stream: QueryResultStream): Promise<number> {
   return lines;
 }
 
+/** The stream over a session, as the datasource builds it: first batch read, then the rest. */
+function streamOf(source: ReturnType<typeof sessionOver>, maxRows: number): QueryResultStream {
+  const first = source.first(QueryResultStream.firstBatchSize(maxRows));
+  return new QueryResultStream(source.session, new NdjsonResultEncoder(), first, maxRows);
+}
+
 describe('QueryResultStream', () => {
   it('sizes batches by bytes: wide rows a few at a time, narrow rows by the thousand', async () => {
     const wide = sessionOver(2_000, 64 * 1024);
-    const first = QueryResultStream.firstBatchSize(1_000_000);
-    const stream = new QueryResultStream(
-      wide.session,
-      new NdjsonResultEncoder(),
-      wide.first(first),
-      1_000_000,
-    );
-    expect(await drain(stream)).toBe(2_000);
+    expect(await drain(streamOf(wide, 1_000_000))).toBe(2_000);
     expect(Math.max(...wide.asked)).toBeLessThanOrEqual(4);
 
     const narrow = sessionOver(100_000, 10);
-    const fast = new QueryResultStream(
-      narrow.session,
-      new NdjsonResultEncoder(),
-      narrow.first(first),
-      1_000_000,
-    );
-    expect(await drain(fast)).toBe(100_000);
+    expect(await drain(streamOf(narrow, 1_000_000))).toBe(100_000);
     expect(narrow.asked[0]).toBe(10_000);
   });
 
   it('stops at maxRows', async () => {
-    const many = sessionOver(100_000, 10);
-    const stream = new QueryResultStream(
-      many.session,
-      new NdjsonResultEncoder(),
-      many.first(QueryResultStream.firstBatchSize(1_234)),
-      1_234,
-    );
-    expect(await drain(stream)).toBe(1_234);
+    expect(await drain(streamOf(sessionOver(100_000, 10), 1_234))).toBe(1_234);
   });
 });
