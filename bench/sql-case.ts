@@ -38,58 +38,42 @@ export function sqlDatasource(url: string): object {
   };
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
+/** Wall time of a command run to completion, its whole output read by this process. */
+async function commandMs(command: string, args: string[]): Promise<[ms: number, output: string]> {
   const started = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(command, args, { maxBuffer: 1 << 30 }, (error, stdout) =>
+      error ? reject(new Error(error.message)) : resolve(stdout),
+    ),
+  );
+  return [Number(process.hrtime.bigint() - started) / 1e6, output];
 }
 
-/** Wall time of `psql` fetching every row (unaligned output to a pipe that is discarded). */
-export function psqlMs(url: string): Promise<number> {
-  return timed(
-    () =>
-      new Promise<void>((resolve, reject) =>
-        execFile(
-          'psql',
-          [url, '-qAtc', 'select * from bench_rows order by id'],
-          { maxBuffer: 1 << 30 },
-          (error) => (error ? reject(new Error(error.message)) : resolve()),
-        ),
-      ),
-  );
+/** Wall time of `psql` fetching every row (unaligned output, read and discarded). */
+export async function psqlMs(url: string): Promise<number> {
+  const [ms] = await commandMs('psql', [url, '-qAtc', 'select * from bench_rows order by id']);
+  return ms;
 }
 
 /**
  * Wall time of the same query through the relay, streamed as NDJSON to `curl`: a C client
  * spawned and read the same way as `psql` above, so both sides pay the same client costs.
  */
-export function bridgeSqlMs(proxyBase: string, apiKey: string): Promise<number> {
-  return timed(
-    () =>
-      new Promise<void>((resolve, reject) =>
-        execFile(
-          'curl',
-          [
-            '-sS',
-            '--fail',
-            '-H',
-            `x-api-key: ${apiKey}`,
-            '-H',
-            'content-type: application/json',
-            '-H',
-            'accept: application/x-ndjson',
-            '--data',
-            '{}',
-            `${proxyBase.replace(/\/svc$/, '/pg')}/queries/all_rows`,
-          ],
-          { maxBuffer: 1 << 30 },
-          (error, stdout) => {
-            if (error) return reject(new Error(error.message));
-            const rows = stdout.split('\n').filter(Boolean).length;
-            if (rows !== SQL_ROWS) return reject(new Error(`SQL through the bridge: ${rows} rows`));
-            resolve();
-          },
-        ),
-      ),
-  );
+export async function bridgeSqlMs(proxyBase: string, apiKey: string): Promise<number> {
+  const [ms, output] = await commandMs('curl', [
+    '-sS',
+    '--fail',
+    '-H',
+    `x-api-key: ${apiKey}`,
+    '-H',
+    'content-type: application/json',
+    '-H',
+    'accept: application/x-ndjson',
+    '--data',
+    '{}',
+    `${proxyBase.replace(/\/svc$/, '/pg')}/queries/all_rows`,
+  ]);
+  const rows = output.split('\n').filter(Boolean).length;
+  if (rows !== SQL_ROWS) throw new Error(`SQL through the bridge: ${rows} rows`);
+  return ms;
 }

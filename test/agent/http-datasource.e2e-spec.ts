@@ -259,7 +259,7 @@ describe('http datasource', () => {
     );
     expect(echoed.json()).toMatchObject({ bodySize: upload, bodySha256: hash.digest('hex') });
     const growth = probe.stop();
-    expect(growth.heapMiB).toBeLessThan(48);
+    expect(growth.heapMiB).toBeLessThan(16);
     expect(growth.rssMiB).toBeLessThan(160);
   });
 });
