@@ -1,4 +1,5 @@
-const INITIAL_CAPACITY = 64 * 1024;
+const INITIAL_CAPACITY = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const NULL_TEXT = 'null';
@@ -11,8 +12,10 @@ const NULL_TEXT = 'null';
  * else goes through `JSON.stringify`, so escapes and non-ASCII stay exactly right.
  */
 export class JsonBytes {
-  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private buffer = EMPTY;
   private length = 0;
+  /** The first allocation of a batch: about the size of the batch before it. */
+  private capacity = INITIAL_CAPACITY;
 
   /** Text known to be ASCII and already JSON, such as a key prefix or punctuation. */
   ascii(text: string): void {
@@ -38,10 +41,14 @@ export class JsonBytes {
     else this.text(JSON.stringify(value) ?? NULL_TEXT);
   }
 
-  /** Everything written so far; the writer starts afresh, sized for a batch like this one. */
+  /**
+   * Everything written so far. The writer starts afresh, sized for a batch like this one when
+   * written to again (after a result's last batch, it never is).
+   */
   take(): Buffer {
     const written = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(Math.max(INITIAL_CAPACITY, this.length + (this.length >> 3)));
+    this.capacity = Math.max(INITIAL_CAPACITY, this.length + (this.length >> 3));
+    this.buffer = EMPTY;
     this.length = 0;
     return written;
   }
@@ -71,7 +78,8 @@ export class JsonBytes {
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    const size = Math.max(this.buffer.length * 2, this.length + bytes, this.capacity);
+    const grown = Buffer.allocUnsafe(size);
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
