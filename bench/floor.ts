@@ -5,10 +5,10 @@
  * the whole answer back as one message. No authentication, limits, logs, statistics, streaming
  * or flow control: whatever intrabridge does beyond this is what its features cost.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import { forkRole, nextMessage } from './child-role';
 
 const ID_SIZE = 4;
 
@@ -19,10 +19,10 @@ export interface Floor {
 }
 
 export async function startFloor(upstreamUrl: string): Promise<Floor> {
-  const relay = spawnRole('relay');
-  const { httpPort, wsPort } = await message<{ httpPort: number; wsPort: number }>(relay);
-  const agent = spawnRole('agent', String(wsPort), upstreamUrl);
-  await message(agent);
+  const relay = forkRole(__filename, 'relay');
+  const { httpPort, wsPort } = await nextMessage<{ httpPort: number; wsPort: number }>(relay);
+  const agent = forkRole(__filename, 'agent', String(wsPort), upstreamUrl);
+  await nextMessage(agent);
   return {
     url: `http://127.0.0.1:${httpPort}`,
     pids: [relay.pid!, agent.pid!],
@@ -31,14 +31,6 @@ export async function startFloor(upstreamUrl: string): Promise<Floor> {
       agent.kill();
     },
   };
-}
-
-function spawnRole(...args: string[]): ChildProcess {
-  return fork(__filename, args, { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-}
-
-function message<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve) => child.once('message', (value) => resolve(value as T)));
 }
 
 function runRelay(): void {

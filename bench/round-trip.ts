@@ -4,8 +4,9 @@
  * hop a proxied call adds (client -> relay -> agent -> upstream) pays at least this much
  * latency and CPU on each side before any work is done.
  */
-import { fork } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { forkRole, nextMessage } from './child-role';
+import { median } from './load';
 import { cpuSeconds } from './proc-stats';
 
 const MESSAGE_BYTES = 1024;
@@ -18,8 +19,8 @@ export interface RoundTrip {
 }
 
 export async function loopbackRoundTrip(count = 20_000): Promise<RoundTrip> {
-  const echo = fork(__filename, ['echo'], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-  const port = await new Promise<number>((resolve) => echo.once('message', resolve));
+  const echo = forkRole(__filename, 'echo');
+  const port = await nextMessage<number>(echo);
   const socket = connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   await new Promise((resolve) => socket.once('connect', resolve));
@@ -44,8 +45,7 @@ export async function loopbackRoundTrip(count = 20_000): Promise<RoundTrip> {
   const echoCpuMicros = ((cpuSeconds(echo.pid!) - cpuBefore) * 1e6) / count;
   socket.destroy();
   echo.kill();
-  times.sort((a, b) => a - b);
-  return { p50Micros: times[times.length >> 1], echoCpuMicros };
+  return { p50Micros: median(times), echoCpuMicros };
 }
 
 if (process.argv[2] === 'echo') {
