@@ -5,6 +5,7 @@ import type { ProxiedCall } from '../../src/relay/proxy/proxy.service';
 import type { RelayConfig } from '../../src/relay/relay.config';
 import { ProxyCallObserver } from '../../src/relay/transfer-stats/proxy-call-observer';
 import { TransferRecorder } from '../../src/relay/transfer-stats/transfer-recorder';
+import { TransferRetentionService } from '../../src/relay/transfer-stats/transfer-retention.service';
 import { ADMIN, createUser, IDENTITY_ENV, loginAs, type Api } from '../utils/identity';
 import { relaySql } from '../utils/operations';
 import { startRelay, type RunningApp } from '../utils/test-apps';
@@ -377,6 +378,30 @@ describe('transfer records off the hot path', () => {
     try {
       relay.app.get(ProxyCallObserver).observe(call({ startedAt: new Date() }));
       expect(relay.app.get(TransferRecorder).pending).toBe(0);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('deletes records past TRANSFER_RETENTION_DAYS and keeps the rest', async () => {
+    const relay = await startRelay({ ...IDENTITY_ENV, TRANSFER_RETENTION_DAYS: '30' });
+    try {
+      const now = Date.now();
+      const observer = relay.app.get(ProxyCallObserver);
+      for (const daysAgo of [45, 31, 29, 1]) {
+        observer.observe(
+          call({ startedAt: new Date(now - daysAgo * 86_400_000), requestId: `age-${daysAgo}` }),
+        );
+      }
+      await relay.app.get(TransferRecorder).flush();
+      const retention = relay.app.get(TransferRetentionService);
+      expect(await retention.sweep(new Date(now))).toBe(2);
+      const left = await relaySql<{ request_id: string }>(
+        relay,
+        `select request_id from transfer_records where request_id like 'age-%' order by request_id`,
+      );
+      expect(left.map((row) => row.request_id)).toEqual(['age-1', 'age-29']);
+      expect(await retention.sweep(new Date(now))).toBe(0);
     } finally {
       await relay.close();
     }

@@ -4,59 +4,49 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
+import {
+  DAY_MS,
+  deleteOlderThan,
+  RetentionSchedule,
+} from '../../shared/database/retention-schedule';
 import { AgentConfig } from '../agent.config';
-import { DataLogEntryEntity } from './data-log-entry.entity';
 
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const FIRST_SWEEP_DELAY_MS = 30 * 1000;
-/** Deleting in slices keeps each statement (and its locks) short on a large log. */
-const DELETE_SLICE = 10_000;
 
 /** Deletes data-log rows older than DATA_LOG_RETENTION_DAYS, hourly. */
 @Injectable()
 export class DataLogRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DataLogRetention.name);
-  private timer?: NodeJS.Timeout;
+  private readonly schedule = new RetentionSchedule(
+    'data log rows',
+    () => this.sweep(),
+    this.logger,
+  );
 
   constructor(
-    @InjectRepository(DataLogEntryEntity)
-    private readonly entries: Repository<DataLogEntryEntity>,
+    private readonly dataSource: DataSource,
     private readonly config: AgentConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setTimeout(() => {
-      this.sweepInBackground();
-      this.timer = setInterval(() => this.sweepInBackground(), SWEEP_INTERVAL_MS).unref();
-    }, FIRST_SWEEP_DELAY_MS).unref();
+    this.schedule.start(FIRST_SWEEP_DELAY_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearTimeout(this.timer);
-  }
-
-  private sweepInBackground(): void {
-    this.sweep().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'data log retention sweep failed'),
-    );
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** Deletes expired rows now; returns how many. */
   async sweep(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.DATA_LOG_RETENTION_DAYS * 86_400_000);
-    let deleted = 0;
-    for (;;) {
-      const result: [unknown[], number] = await this.entries.query(
-        `delete from data_log where id in (
-           select id from data_log where at < $1 order by id limit ${DELETE_SLICE})`,
-        [cutoff],
-      );
-      const count = result[1];
-      deleted += count;
-      if (count < DELETE_SLICE) break;
-    }
+    const cutoff = new Date(now.getTime() - this.config.DATA_LOG_RETENTION_DAYS * DAY_MS);
+    const deleted = await deleteOlderThan(
+      this.dataSource,
+      'data_log',
+      'at',
+      cutoff,
+      () => !this.schedule.stopping,
+    );
     if (deleted > 0) this.logger.log({ deleted, cutoff }, 'data log retention applied');
     return deleted;
   }

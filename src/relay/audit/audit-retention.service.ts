@@ -5,13 +5,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DAY_MS, RetentionSchedule } from '../../shared/database/retention-schedule';
 import { RelayConfig } from '../relay.config';
 import { AuditActorType, AuditAction, AuditOutcome } from './audit-action';
 import { AUDIT_CHAIN_LOCK, AuditService, type ChainHead } from './audit.service';
 
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const FIRST_SWEEP_DELAY_MS = 60 * 1000;
-const DAY_MS = 86_400_000;
 
 export interface RetentionResult {
   deleted: number;
@@ -28,8 +27,11 @@ export interface RetentionResult {
 @Injectable()
 export class AuditRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AuditRetentionService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new RetentionSchedule(
+    'audit events',
+    () => this.sweep(),
+    this.logger,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,15 +40,11 @@ export class AuditRetentionService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.AUDIT_RETENTION_DAYS === 0) return;
-    this.timer = setTimeout(() => this.sweepRepeatedly(), FIRST_SWEEP_DELAY_MS);
-    this.timer.unref();
+    if (this.config.AUDIT_RETENTION_DAYS > 0) this.schedule.start(FIRST_SWEEP_DELAY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One sweep with the configured retention (exposed for tests and operators' tooling). */
@@ -94,16 +92,5 @@ export class AuditRetentionService implements OnApplicationBootstrap, OnApplicat
       this.logger.log({ deleted, throughSeq: last.seq }, 'audit events past retention removed');
       return { deleted, throughSeq: last.seq };
     });
-  }
-
-  private sweepRepeatedly(): void {
-    this.running = this.sweep()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'audit retention sweep failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.timer === undefined) return;
-        this.timer = setTimeout(() => this.sweepRepeatedly(), SWEEP_INTERVAL_MS);
-        this.timer.unref();
-      });
   }
 }

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { OperationsMetrics } from '../metrics/operations-metrics';
 import type { ProxiedCall } from '../proxy/proxy.service';
 import { RelayConfig } from '../relay.config';
-import { UnnestInsert } from '../../shared/database/unnest-insert';
+import { BufferedInsert } from '../../shared/database/buffered-insert';
 import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.entity';
 
 /**
@@ -23,88 +23,54 @@ import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.
 export class TransferRecorder
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
-  private readonly logger = new Logger(TransferRecorder.name);
-  private buffer: NewTransferRecord[] = [];
-  private dropped = 0;
-  private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
-  private readonly insert: UnnestInsert<NewTransferRecord>;
+  private readonly records: BufferedInsert<NewTransferRecord>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly config: RelayConfig,
-    private readonly metrics: OperationsMetrics,
+    metrics: OperationsMetrics,
   ) {
-    this.insert = new UnnestInsert(dataSource.getMetadata(TransferRecordEntity));
-    metrics.provide({ transferRecordsBuffered: () => this.buffer.length });
+    this.records = new BufferedInsert(
+      dataSource,
+      TransferRecordEntity,
+      {
+        rowsName: 'transfer records',
+        flushIntervalMs: config.TRANSFER_FLUSH_INTERVAL_MS,
+        batchSize: config.TRANSFER_BATCH_SIZE,
+        maxBuffered: config.TRANSFER_MAX_BUFFERED,
+        onWritten: (rows) => metrics.transferRecordsWritten.inc(rows),
+        onDropped: (rows) => metrics.transferRecordsDropped.inc(rows),
+      },
+      new Logger(TransferRecorder.name),
+    );
+    metrics.provide({ transferRecordsBuffered: () => this.records.pending });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.TRANSFER_FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    this.records.start();
   }
 
   /** Queues the record of a finished call; never waits and never throws. */
   record(call: ProxiedCall): void {
-    if (!this.config.TRANSFER_RECORDS_ENABLED) return;
-    this.buffer.push(toRecord(call));
-    this.dropOverflow();
-    if (this.buffer.length >= this.config.TRANSFER_BATCH_SIZE) void this.flush();
+    if (this.config.TRANSFER_RECORDS_ENABLED) this.records.add(toRecord(call));
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.records.pending;
   }
 
-  /** Writes everything buffered so far; concurrent callers share one run. */
-  async flush(): Promise<void> {
-    this.flushing ??= this.writeAll().finally(() => (this.flushing = undefined));
-    return this.flushing;
+  flush(): Promise<void> {
+    return this.records.flush();
   }
 
   /** Every `beforeApplicationShutdown` hook runs before any module closes the database. */
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.records.stop();
   }
 
-  /** Calls that ended while the HTTP server closed, if the database is still there. */
-  async onApplicationShutdown(): Promise<void> {
-    if (this.buffer.length > 0 && this.dataSource.isInitialized) await this.flush();
-    if (this.buffer.length > 0) {
-      this.logger.warn({ records: this.buffer.length }, 'transfer records lost at shutdown');
-    }
-  }
-
-  private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.config.TRANSFER_BATCH_SIZE);
-      try {
-        await this.dataSource.query(this.insert.sql, this.insert.parameters(batch));
-        this.metrics.transferRecordsWritten.inc(batch.length);
-      } catch (error) {
-        this.buffer = batch.concat(this.buffer);
-        this.dropOverflow();
-        this.logger.warn(
-          { err: error, buffered: this.buffer.length },
-          'transfer record write failed; will retry',
-        );
-        return;
-      }
-    }
-  }
-
-  private dropOverflow(): void {
-    const excess = this.buffer.length - this.config.TRANSFER_MAX_BUFFERED;
-    if (excess <= 0) return;
-    this.buffer.splice(0, excess);
-    this.metrics.transferRecordsDropped.inc(excess);
-    const before = this.dropped;
-    this.dropped += excess;
-    // One warning per thousand drops keeps an outage from flooding the log.
-    if (before === 0 || Math.floor(before / 1000) !== Math.floor(this.dropped / 1000)) {
-      this.logger.warn({ dropped: this.dropped }, 'transfer record buffer full: oldest dropped');
-    }
+  /** Calls that ended while the HTTP server closed. */
+  onApplicationShutdown(): Promise<void> {
+    return this.records.flushRemaining();
   }
 }
 

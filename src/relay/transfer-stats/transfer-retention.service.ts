@@ -5,19 +5,24 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import {
+  DAY_MS,
+  deleteOlderThan,
+  RetentionSchedule,
+} from '../../shared/database/retention-schedule';
 import { RelayConfig } from '../relay.config';
 
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const FIRST_SWEEP_DELAY_MS = 90 * 1000;
-const DELETE_BATCH = 10_000;
-const DAY_MS = 86_400_000;
 
-/** Deletes transfer records older than TRANSFER_RETENTION_DAYS, in small batches. */
+/** Deletes transfer records older than TRANSFER_RETENTION_DAYS (0 keeps them), hourly. */
 @Injectable()
 export class TransferRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TransferRetentionService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly schedule = new RetentionSchedule(
+    'transfer records',
+    () => this.sweep(),
+    this.logger,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -25,43 +30,26 @@ export class TransferRetentionService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.TRANSFER_RETENTION_DAYS === 0) return;
-    this.timer = setTimeout(() => this.sweepRepeatedly(), FIRST_SWEEP_DELAY_MS);
-    this.timer.unref();
+    if (this.config.TRANSFER_RETENTION_DAYS > 0) this.schedule.start(FIRST_SWEEP_DELAY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
-  /** Deletes everything that started before `cutoff`; returns how many records went. */
-  async deleteBefore(cutoff: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, deleted] = await this.dataSource.query<[unknown, number]>(
-        `delete from transfer_records
-          where id in (select id from transfer_records where started_at < $1 limit ${DELETE_BATCH})`,
-        [cutoff],
-      );
-      total += deleted;
-      if (deleted < DELETE_BATCH || this.timer === undefined) return total;
-    }
-  }
-
-  private sweepRepeatedly(): void {
-    const cutoff = new Date(Date.now() - this.config.TRANSFER_RETENTION_DAYS * DAY_MS);
-    this.running = this.deleteBefore(cutoff)
-      .then((deleted) => {
-        if (deleted > 0) this.logger.log({ deleted }, 'transfer records past retention removed');
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'transfer retention failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.timer === undefined) return;
-        this.timer = setTimeout(() => this.sweepRepeatedly(), SWEEP_INTERVAL_MS);
-        this.timer.unref();
-      });
+  /** Deletes the records past retention now; returns how many went. */
+  async sweep(now = new Date()): Promise<number> {
+    if (this.config.TRANSFER_RETENTION_DAYS === 0) return 0;
+    const cutoff = new Date(now.getTime() - this.config.TRANSFER_RETENTION_DAYS * DAY_MS);
+    const deleted = await deleteOlderThan(
+      this.dataSource,
+      'transfer_records',
+      'started_at',
+      cutoff,
+      () => !this.schedule.stopping,
+    );
+    if (deleted > 0)
+      this.logger.log({ deleted, cutoff }, 'transfer records past retention removed');
+    return deleted;
   }
 }
