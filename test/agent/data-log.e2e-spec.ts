@@ -8,7 +8,7 @@ import { DatasourceDispatcher } from '../../src/agent/datasources/datasource-dis
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { startAgentOn } from '../utils/agent-on-database';
 import { makeCall, readReply } from '../utils/datasource-calls';
-import { IntranetHttp } from '../utils/intranet-http';
+import { TestUpstream } from '../utils/test-upstream';
 import { startAgent, type RunningApp } from '../utils/test-apps';
 import { provisionTestDatabase } from '../utils/test-database';
 
@@ -16,14 +16,14 @@ const ENV = { AGENT_ADMIN_TOKEN: ADMIN_TOKEN };
 
 describe('data log', () => {
   let agent: RunningApp<unknown>;
-  let intranet: IntranetHttp;
+  let intranet: TestUpstream;
   let dir: string;
   let admin: ReturnType<typeof adminClient>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ib-log-'));
     await writeFile(join(dir, 'a.txt'), 'hello data log');
-    intranet = await new IntranetHttp().start();
+    intranet = await new TestUpstream().start();
     agent = await startAgent(ENV);
     admin = adminClient(agent);
     await admin.post('/api/v1/datasources', {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DatasourceDispatcher } from '../../src/agent/datasources/datasource-dispatcher';
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { makeCall, readReply, type CallOptions } from '../utils/datasource-calls';
-import { IntranetHttp } from '../utils/intranet-http';
+import { TestUpstream } from '../utils/test-upstream';
 import { MemoryProbe } from '../utils/memory-probe';
 import { startAgent, type RunningApp } from '../utils/test-apps';
 
@@ -12,13 +12,13 @@ const MiB = 1024 * 1024;
 
 describe('http datasource', () => {
   let agent: RunningApp<unknown>;
-  let intranet: IntranetHttp;
+  let intranet: TestUpstream;
   let dispatcher: DatasourceDispatcher;
   const call = async (options: Omit<CallOptions, 'datasource'> & { datasource?: string }) =>
     dispatcher.dispatch(makeCall({ datasource: 'crm', ...options }));
 
   beforeAll(async () => {
-    intranet = await new IntranetHttp().start();
+    intranet = await new TestUpstream().start();
     agent = await startAgent({ AGENT_ADMIN_TOKEN: ADMIN_TOKEN });
     dispatcher = agent.app.get(DatasourceDispatcher);
     const admin = adminClient(agent);

@@ -10,18 +10,22 @@ export interface UpstreamHit {
 }
 
 /**
- * A real HTTP service standing in for an intranet API: echoes requests, serves sized and
- * deterministic bodies, hashes uploads, and can hang so aborts can be observed.
+ * A real HTTP service standing in for an intranet API, under `/api` or `/svc/api`: echoes
+ * requests (any path without a route of its own), serves sized and deterministic bodies,
+ * hashes uploads, redirects, and can hang so aborts can be observed. Counts every TCP
+ * connection and request, so tests can prove a refused call never reached it.
  */
 export class TestUpstream {
   readonly hits: UpstreamHit[] = [];
   /** Requests whose client went away before the answer finished. */
   aborted = 0;
+  connections = 0;
   private server?: Server;
   url = '';
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', () => (this.connections += 1));
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -39,10 +43,11 @@ export class TestUpstream {
     req.on('close', () => {
       if (!res.writableFinished) this.aborted += 1;
     });
-    switch (url.pathname.replace(/^\/api/, '')) {
-      case '/echo':
-        return this.echo(req, res, url);
+    const route = url.pathname.replace(/^(\/svc)?\/api/, '');
+    if (route.startsWith('/redirect/')) return this.redirect(res, route.slice('/redirect/'.length));
+    switch (route) {
       case '/bytes':
+      case '/big':
         return deterministicBytes(res, Number(url.searchParams.get('size') ?? 0));
       case '/hang':
         return; // never answers
@@ -52,8 +57,18 @@ export class TestUpstream {
         return; // the rest never comes
       }
       default:
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no route"}');
+        return this.echo(req, res, url);
     }
+  }
+
+  private redirect(res: ServerResponse, kind: string): void {
+    const targets: Record<string, string> = {
+      same: '/svc/api/target?x=1',
+      absolute: `${this.url}/svc/api/deeper/target`,
+      off: 'http://evil.example/steal',
+      outside: '/admin',
+    };
+    res.writeHead(302, { location: targets[kind] }).end();
   }
 
   private echo(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -76,8 +91,10 @@ export class TestUpstream {
         'content-type': 'application/json',
         'x-upstream': 'echo',
         'set-cookie': 'session=upstream-secret',
+        server: 'IntranetServer/1.0',
+        connection: 'keep-alive',
       });
-      res.end(body);
+      res.end(req.method === 'HEAD' ? undefined : body);
     });
   }
 }
