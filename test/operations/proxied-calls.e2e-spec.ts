@@ -67,7 +67,7 @@ describe('operations on proxied calls through a real agent', () => {
         received: body.length,
       });
     }
-    const missing = await bridge.call('/nothing-here');
+    const missing = await bridge.call('/status/404');
     made.push({
       requestId: missing.headers.get('x-request-id')!,
       status: missing.status,

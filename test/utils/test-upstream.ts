@@ -12,8 +12,9 @@ export interface UpstreamHit {
 /**
  * A real HTTP service standing in for an intranet API, under `/api` or `/svc/api`: echoes
  * requests (any path without a route of its own), serves sized and deterministic bodies,
- * hashes uploads, redirects, and can hang so aborts can be observed. Counts every TCP
- * connection and request, so tests can prove a refused call never reached it.
+ * hashes uploads, redirects, answers any status (`/status/404`), and can hang so aborts can
+ * be observed. Counts every TCP connection and request, so tests can prove a refused call
+ * never reached it.
  */
 export class TestUpstream {
   readonly hits: UpstreamHit[] = [];
@@ -45,6 +46,12 @@ export class TestUpstream {
     });
     const route = url.pathname.replace(/^(\/svc)?\/api/, '');
     if (route.startsWith('/redirect/')) return this.redirect(res, route.slice('/redirect/'.length));
+    if (route.startsWith('/status/')) {
+      res.writeHead(Number(route.slice('/status/'.length)) || 500, {
+        'content-type': 'text/plain',
+      });
+      return void res.end('as asked\n');
+    }
     switch (route) {
       case '/bytes':
       case '/big':
