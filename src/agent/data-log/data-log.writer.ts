@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BufferedInsert } from '../../shared/database/buffered-insert';
 import { AgentConfig } from '../agent.config';
@@ -17,13 +11,9 @@ import { DataLogEntryEntity, type DataLogRecord } from './data-log-entry.entity'
  * Shutdown flushes before the database closes.
  */
 @Injectable()
-export class DataLogWriter
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private readonly rows: BufferedInsert<DataLogRecord>;
-
+export class DataLogWriter extends BufferedInsert<DataLogRecord> {
   constructor(dataSource: DataSource, config: AgentConfig) {
-    this.rows = new BufferedInsert(
+    super(
       dataSource,
       DataLogEntryEntity,
       {
@@ -36,36 +26,8 @@ export class DataLogWriter
     );
   }
 
-  onApplicationBootstrap(): void {
-    this.rows.start();
-  }
-
-  /** Queues one row; never blocks and never throws. */
+  /** Queues the row of a served call; never blocks and never throws. */
   record(entry: DataLogRecord): void {
-    this.rows.add(entry);
-  }
-
-  /** Rows waiting to be written. */
-  get pending(): number {
-    return this.rows.pending;
-  }
-
-  /** Rows dropped because the buffer was full, since start. */
-  get dropped(): number {
-    return this.rows.dropped;
-  }
-
-  flush(): Promise<void> {
-    return this.rows.flush();
-  }
-
-  /** All Nest `beforeApplicationShutdown` hooks run before any module closes the database. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.rows.stop();
-  }
-
-  /** Rows of calls that ended during the HTTP server's close. */
-  onApplicationShutdown(): Promise<void> {
-    return this.rows.flushRemaining();
+    this.add(entry);
   }
 }

@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OperationsMetrics } from '../metrics/operations-metrics';
 import type { ProxiedCall } from '../proxy/proxy.service';
@@ -20,17 +14,13 @@ import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.
  * database closes.
  */
 @Injectable()
-export class TransferRecorder
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private readonly records: BufferedInsert<NewTransferRecord>;
-
+export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
   constructor(
     dataSource: DataSource,
     private readonly config: RelayConfig,
     metrics: OperationsMetrics,
   ) {
-    this.records = new BufferedInsert(
+    super(
       dataSource,
       TransferRecordEntity,
       {
@@ -43,34 +33,12 @@ export class TransferRecorder
       },
       new Logger(TransferRecorder.name),
     );
-    metrics.provide({ transferRecordsBuffered: () => this.records.pending });
-  }
-
-  onApplicationBootstrap(): void {
-    this.records.start();
+    metrics.provide({ transferRecordsBuffered: () => this.pending });
   }
 
   /** Queues the record of a finished call; never waits and never throws. */
   record(call: ProxiedCall): void {
-    if (this.config.TRANSFER_RECORDS_ENABLED) this.records.add(toRecord(call));
-  }
-
-  get pending(): number {
-    return this.records.pending;
-  }
-
-  flush(): Promise<void> {
-    return this.records.flush();
-  }
-
-  /** Every `beforeApplicationShutdown` hook runs before any module closes the database. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.records.stop();
-  }
-
-  /** Calls that ended while the HTTP server closed. */
-  onApplicationShutdown(): Promise<void> {
-    return this.records.flushRemaining();
+    if (this.config.TRANSFER_RECORDS_ENABLED) this.add(toRecord(call));
   }
 }
 

@@ -1,4 +1,9 @@
-import type { Logger } from '@nestjs/common';
+import type {
+  BeforeApplicationShutdown,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { DataSource, EntityTarget } from 'typeorm';
 import { UnnestInsert } from './unnest-insert';
 
@@ -18,10 +23,13 @@ export interface BufferedInsertOptions {
  * Keeps a log table's inserts off the hot path: `add` only appends to a buffer, written as one
  * many-row insert every `flushIntervalMs` or as soon as `batchSize` rows wait. A failed write
  * keeps its rows for the next try, up to `maxBuffered`, then the oldest go (counted, and
- * warned about once per thousand). The owner calls `start` once the app is up, `stop` before
- * the database closes and `flushRemaining` after the HTTP server has closed.
+ * warned about once per thousand). A Nest provider extends it: the timer starts with the app,
+ * and shutdown flushes before the database closes, then once more after the HTTP server has
+ * closed.
  */
-export class BufferedInsert<Row extends object> {
+export abstract class BufferedInsert<Row extends object>
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private buffer: Row[] = [];
   private droppedRows = 0;
   private timer?: NodeJS.Timeout;
@@ -47,13 +55,13 @@ export class BufferedInsert<Row extends object> {
     return this.droppedRows;
   }
 
-  start(): void {
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
     this.timer.unref();
   }
 
   /** Queues one row; never waits and never throws. */
-  add(row: Row): void {
+  protected add(row: Row): void {
     this.buffer.push(row);
     this.dropOverflow();
     if (this.buffer.length >= this.options.batchSize) void this.flush();
@@ -65,14 +73,14 @@ export class BufferedInsert<Row extends object> {
     return this.flushing;
   }
 
-  /** Stops the timer and writes what is buffered. */
-  async stop(): Promise<void> {
+  /** Every `beforeApplicationShutdown` hook runs before any module closes the database. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
 
   /** Rows added while the HTTP server closed, if the database is still there. */
-  async flushRemaining(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     if (this.buffer.length > 0 && this.dataSource.isInitialized) await this.flush();
     if (this.buffer.length > 0) {
       this.logger.warn({ rows: this.buffer.length }, `${this.options.rowsName} lost at shutdown`);

@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
 export const DAY_MS = 86_400_000;
@@ -55,26 +55,58 @@ export class RetentionSchedule {
   }
 }
 
+export interface TableRetentionOptions {
+  /** An append-only table keyed by a growing `id`: `data_log`. */
+  table: string;
+  /** When a row happened: `at`. */
+  timeColumn: string;
+  /** What a row is, plural, for log lines: `data log rows`. */
+  rowsName: string;
+  /** Rows older than this go; 0 keeps them for ever. */
+  retentionDays: number;
+  firstSweepDelayMs: number;
+}
+
 /**
- * Deletes the rows of `table` whose `column` is before `cutoff`, oldest first in slices,
- * until none is left or `keepGoing` says stop; returns how many went. `table` and `column`
- * are the caller's constants, never input.
+ * Retention for a log table: rows older than `retentionDays` are deleted oldest first, in
+ * slices, on a RetentionSchedule that starts with the app. A Nest provider extends it. A
+ * sweep under way stops between slices at shutdown.
  */
-export async function deleteOlderThan(
-  dataSource: DataSource,
-  table: string,
-  column: string,
-  cutoff: Date,
-  keepGoing: () => boolean = () => true,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const [, deleted] = await dataSource.query<[unknown, number]>(
-      `delete from ${table} where id in (
-         select id from ${table} where ${column} < $1 order by id limit ${DELETE_SLICE})`,
-      [cutoff],
-    );
-    total += deleted;
-    if (deleted < DELETE_SLICE || !keepGoing()) return total;
+export abstract class TableRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly schedule: RetentionSchedule;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: TableRetentionOptions,
+    private readonly logger: Logger,
+  ) {
+    this.schedule = new RetentionSchedule(options.rowsName, () => this.sweep(), logger);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.retentionDays > 0) this.schedule.start(this.options.firstSweepDelayMs);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
+  }
+
+  /** Deletes the rows past retention now; returns how many went. */
+  async sweep(now = new Date()): Promise<number> {
+    const { table, timeColumn, rowsName, retentionDays } = this.options;
+    if (retentionDays === 0) return 0;
+    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    let deleted = 0;
+    for (;;) {
+      const [, count] = await this.dataSource.query<[unknown, number]>(
+        `delete from ${table} where id in (
+           select id from ${table} where ${timeColumn} < $1 order by id limit ${DELETE_SLICE})`,
+        [cutoff],
+      );
+      deleted += count;
+      if (count < DELETE_SLICE || this.schedule.stopping) break;
+    }
+    if (deleted > 0) this.logger.log({ deleted, cutoff }, `${rowsName} past retention removed`);
+    return deleted;
   }
 }
