@@ -48,7 +48,9 @@ describe.each([
       statusCode: 503,
       code: 'NOT_READY',
       message: expect.stringContaining('database'),
-      details: { database: { ok: false, reason: expect.any(String) } },
+      details: {
+        database: { ok: false, code: 'DATABASE_UNAVAILABLE', reason: expect.any(String) },
+      },
     });
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
   });

@@ -173,23 +173,27 @@ export class AgentsService implements OnModuleDestroy {
    * disabled agent all give the same 401; failures count towards the login lockout.
    */
   async exchangeSecret(agentId: string, secret: string, ip: string): Promise<AgentTokenView> {
-    const ticket = await this.throttle
+    const attempt = await this.throttle
       .begin({ scope: 'agent-token', name: agentId, ip })
       .catch((error: unknown) => this.sessionAudit.agentTokenRefused(agentId, error));
-    const agent = isUUID(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
-    const matches = secretMatches(secret, agent?.secretHash ?? DECOY_HASH);
-    if (!agent || !matches || !agent.enabled) {
+    const agent = await attempt.settle(() => this.findByCredentials(agentId, secret));
+    if (!agent) {
       await this.sessionAudit.agentTokenFailed(agentId);
-      await this.throttle.failed(ticket);
       throw AgentsErrors.invalidCredentials();
     }
-    await this.throttle.succeeded(ticket);
     await this.sessionAudit.agentTokenIssued(agent);
     return {
       accessToken: this.tokens.issue(agent.id, agent.tokenGeneration),
       expiresIn: this.tokens.ttlSeconds,
       tokenType: 'Bearer',
     };
+  }
+
+  /** The enabled agent these credentials belong to, or null (same work whichever part is wrong). */
+  private async findByCredentials(agentId: string, secret: string): Promise<AgentEntity | null> {
+    const agent = isUUID(agentId) ? await this.agents.findOneBy({ id: agentId }) : null;
+    const matches = secretMatches(secret, agent?.secretHash ?? DECOY_HASH);
+    return agent && matches && agent.enabled ? agent : null;
   }
 
   /**

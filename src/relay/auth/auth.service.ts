@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../shared/auth/principal';
 import { SessionAudit } from '../audit/session-audit.service';
-import { LoginThrottleService, type AttemptTicket } from '../login-throttle/login-throttle.service';
+import { LoginThrottleService } from '../login-throttle/login-throttle.service';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { AuthErrors } from './auth.exception';
@@ -21,15 +21,14 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string): Promise<TokenPairView> {
     const name = username.trim().toLowerCase();
-    const ticket = await this.throttle
+    const attempt = await this.throttle
       .begin({ scope: 'login', name, ip })
       .catch((error: unknown) => this.audit.loginRefused(name, error));
-    const user = await this.users.verifyCredentials(name, password);
+    const user = await attempt.settle(() => this.users.verifyCredentials(name, password));
     if (!user) {
       await this.audit.loginFailed(name);
-      return this.fail(ticket);
+      throw AuthErrors.invalidCredentials();
     }
-    await this.throttle.succeeded(ticket);
     await this.users.recordLogin(user.id);
     await this.audit.loginSucceeded(user);
     return this.issuePair(user.id, user.tokenGeneration);
@@ -63,22 +62,17 @@ export class AuthService {
     newPassword: string,
     ip: string,
   ): Promise<TokenPairView> {
-    const ticket = await this.throttle.begin({ scope: 'login', name: principal.name, ip });
-    if (!(await this.users.verifyPassword(principal.userId, currentPassword))) {
-      await this.throttle.failed(ticket);
+    const attempt = await this.throttle.begin({ scope: 'login', name: principal.name, ip });
+    if (
+      !(await attempt.settle(() => this.users.verifyPassword(principal.userId, currentPassword)))
+    ) {
       return this.audit.passwordChangeFailed(principal, AuthErrors.invalidCurrentPassword());
     }
-    await this.throttle.succeeded(ticket);
     await this.users.setPassword(principal.userId, newPassword);
     await this.audit.passwordChanged(principal);
     const user = await this.users.getAuthUser(principal.userId, { fresh: true });
     if (!user) throw AuthErrors.sessionEnded();
     return this.issuePair(user.id, user.tokenGeneration);
-  }
-
-  private async fail(ticket: AttemptTicket): Promise<never> {
-    await this.throttle.failed(ticket);
-    throw AuthErrors.invalidCredentials();
   }
 
   private async issuePair(

@@ -22,4 +22,7 @@ export abstract class AttemptStore {
     ttlMs: number,
     change: AttemptChange,
   ): Promise<AttemptRecord | undefined>;
+
+  /** Every record the store still holds whose key starts with `prefix` (an admin listing). */
+  abstract list(prefix: string): Promise<Array<[string, AttemptRecord]>>;
 }

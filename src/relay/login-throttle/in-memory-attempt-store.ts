@@ -23,4 +23,8 @@ export class InMemoryAttemptStore extends AttemptStore {
     else this.records.delete(key);
     return next;
   }
+
+  async list(prefix: string): Promise<Array<[string, AttemptRecord]>> {
+    return this.records.liveEntries().filter(([key]) => key.startsWith(prefix));
+  }
 }

@@ -24,7 +24,18 @@ describe('LoginThrottleService', () => {
   afterEach(() => jest.restoreAllMocks());
 
   async function fail(name: string, ip?: string): Promise<void> {
-    await throttle.failed(await throttle.begin(keys(name, ip)));
+    await (await throttle.begin(keys(name, ip))).settle(async () => null);
+  }
+
+  async function succeed(name: string, ip?: string): Promise<void> {
+    await (await throttle.begin(keys(name, ip))).settle(async () => ({ id: name }));
+  }
+
+  async function breakDown(name: string, ip?: string): Promise<void> {
+    const attempt = await throttle.begin(keys(name, ip));
+    await expect(
+      attempt.settle(() => Promise.reject(new Error('connection terminated'))),
+    ).rejects.toThrow('connection terminated');
   }
 
   async function refusal(name: string, ip?: string): Promise<AppException | undefined> {
@@ -64,7 +75,7 @@ describe('LoginThrottleService', () => {
   it('a success clears the name', async () => {
     await fail('alice');
     await fail('alice');
-    await throttle.succeeded(await throttle.begin(keys('alice')));
+    await succeed('alice');
     await fail('alice');
     await fail('alice');
     expect(await refusal('alice')).toBeUndefined();
@@ -95,6 +106,49 @@ describe('LoginThrottleService', () => {
     for (let i = 0; i < 2; i++) await fail(`n${i}`, `2001:db8::${i + 10}`);
     expect((await refusal('fresh', '2001:db8::ffff'))?.code).toBe('TOO_MANY_ATTEMPTS');
     expect(await refusal('fresh', '2001:db8:0:1::1')).toBeUndefined();
+  });
+
+  it('a check that throws is not counted, for the name nor the address', async () => {
+    // Twenty is past both limits (3 per name, 5 per address): any count would lock.
+    for (let i = 0; i < 20; i++) await breakDown('alice');
+    await fail('alice');
+    expect((await throttle.begin(keys('alice'))).subjectFailures).toBe(2);
+  });
+
+  it('a check that throws while others are in flight gives back only its own slot', async () => {
+    const held = await Promise.all([throttle.begin(keys('bob')), throttle.begin(keys('bob'))]);
+    await breakDown('bob');
+    await held[0].settle(async () => false);
+    await held[1].settle(async () => false);
+    await fail('bob');
+    expect((await refusal('bob'))?.code).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('settles an attempt once', async () => {
+    const attempt = await throttle.begin(keys('carol'));
+    await attempt.settle(async () => true);
+    await expect(attempt.settle(async () => true)).rejects.toThrow('settled once');
+  });
+
+  it('lifts a locked name in every scope, and lists locks until then', async () => {
+    for (let i = 0; i < 3; i++) await fail('alice');
+    expect(await throttle.locks()).toEqual([
+      expect.objectContaining({ scope: 'login', kind: 'name', key: 'alice', failures: 3 }),
+    ]);
+    expect(await throttle.liftName('ALICE')).toBe(true);
+    expect(await refusal('alice')).toBeUndefined();
+    expect(await throttle.locks()).toEqual([]);
+    expect(await throttle.liftName('alice')).toBe(false);
+  });
+
+  it('lifts a locked address (IPv6: its /64) without touching names', async () => {
+    for (let i = 0; i < 5; i++) await fail(`user${i}`, '2001:db8::1');
+    expect((await refusal('fresh', '2001:db8::2'))?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(await throttle.locks()).toEqual([
+      expect.objectContaining({ kind: 'address', key: '2001:db8:0:0::/64', failures: 5 }),
+    ]);
+    expect(await throttle.liftAddress('2001:db8::ffff')).toBe(true);
+    expect(await refusal('fresh', '2001:db8::2')).toBeUndefined();
   });
 
   it('counts parallel attempts before they finish', async () => {

@@ -4,25 +4,32 @@ import { AppException } from '../../shared/errors/app.exception';
 import { RelayConfig } from '../relay.config';
 import { addressKey } from './address-key';
 import { AttemptStore, type AttemptRecord } from './attempt-store';
+import { LoginAttempt, type AttemptLedger, type AttemptTicket } from './login-attempt';
 
 export const TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS';
 const MAX_DELAY_MS = 5_000;
 
+export const ATTEMPT_SCOPES = ['login', 'agent-token'] as const;
+export type AttemptScope = (typeof ATTEMPT_SCOPES)[number];
+
 /** What an attempt is counted against: the name tried and the caller's address. */
 export interface AttemptKeys {
   /** Which kind of credential: each scope counts separately. */
-  scope: 'login' | 'agent-token';
+  scope: AttemptScope;
   /** The username or agent id tried (case-insensitive). */
   name: string;
   /** The caller's address; counted per address (IPv6: per /64). */
   ip: string;
 }
 
-/** A reserved attempt; report its outcome with `succeeded` or `failed`. */
-export interface AttemptTicket {
-  subjectKey: string;
-  ipKey: string;
-  subjectFailures: number;
+/** A name or address that is refused right now. */
+export interface ThrottleLock {
+  scope: AttemptScope;
+  kind: 'name' | 'address';
+  /** The name (lower case) or the address (IPv6: its /64) the lock is held under. */
+  key: string;
+  failures: number;
+  lockedUntil: Date;
 }
 
 /**
@@ -33,18 +40,23 @@ export interface AttemptTicket {
  * Unknown names are counted like known ones, so a lockout reveals nothing.
  *
  * An attempt is counted as a failure *before* the password is checked and un-counted on
- * success, so a burst of parallel guesses cannot slip past the limit.
+ * success, so a burst of parallel guesses cannot slip past the limit. Only a wrong credential
+ * keeps it counted: a check that throws (the database is down) gives the slot back, so an
+ * outage never turns into a lockout (see LoginAttempt).
  */
 @Injectable()
-export class LoginThrottleService {
+export class LoginThrottleService implements AttemptLedger {
   constructor(
     private readonly store: AttemptStore,
     private readonly config: RelayConfig,
   ) {}
 
-  /** Reserves an attempt, or throws 429 TOO_MANY_ATTEMPTS while either key is locked. */
-  async begin(keys: AttemptKeys): Promise<AttemptTicket> {
-    const subjectKey = `${keys.scope}:name:${keys.name.toLowerCase()}`;
+  /**
+   * Reserves an attempt, or throws 429 TOO_MANY_ATTEMPTS while either key is locked. Settle
+   * the attempt with the credential check (`attempt.settle(check)`).
+   */
+  async begin(keys: AttemptKeys): Promise<LoginAttempt> {
+    const subjectKey = nameKey(keys.scope, keys.name);
     const ipKey = `${keys.scope}:ip:${addressKey(keys.ip)}`;
     const subject = await this.reserve(subjectKey, this.config.LOGIN_MAX_FAILURES);
     if (subject && isLocked(subject, Date.now())) throw tooManyAttempts(subject);
@@ -53,7 +65,7 @@ export class LoginThrottleService {
       await this.release(subjectKey);
       throw tooManyAttempts(ip);
     }
-    return { subjectKey, ipKey, subjectFailures: subject?.failures ?? 1 };
+    return new LoginAttempt(this, { subjectKey, ipKey, subjectFailures: subject?.failures ?? 1 });
   }
 
   /** The credential was right: forget the name's failures and give back the address's slot. */
@@ -68,6 +80,56 @@ export class LoginThrottleService {
     await this.lockIfSpent(ticket.ipKey, this.config.LOGIN_MAX_FAILURES_PER_IP);
     const delay = failureDelayMs(this.config.LOGIN_FAILURE_DELAY_MS, ticket.subjectFailures);
     if (delay > 0) await sleep(delay);
+  }
+
+  /** Nothing was decided (the check threw): give both slots back, as if never tried. */
+  async released(ticket: AttemptTicket): Promise<void> {
+    await this.release(ticket.subjectKey);
+    await this.release(ticket.ipKey);
+  }
+
+  /**
+   * Forgets a name's failures and lock in the given scopes (all by default). Returns whether
+   * the name was locked.
+   */
+  async liftName(name: string, scopes: readonly AttemptScope[] = ATTEMPT_SCOPES): Promise<boolean> {
+    return this.forget(scopes.map((scope) => nameKey(scope, name)));
+  }
+
+  /** Forgets an address's failures and lock (IPv6: its whole /64) in every scope. */
+  async liftAddress(ip: string): Promise<boolean> {
+    return this.forget(ATTEMPT_SCOPES.map((scope) => `${scope}:ip:${addressKey(ip)}`));
+  }
+
+  /** Every name and address that is refused right now, soonest unlock first. */
+  async locks(): Promise<ThrottleLock[]> {
+    const now = Date.now();
+    const locks: ThrottleLock[] = [];
+    for (const scope of ATTEMPT_SCOPES) {
+      for (const [key, record] of await this.store.list(`${scope}:`)) {
+        if (!isLocked(record, now)) continue;
+        const [, kind, ...rest] = key.split(':');
+        locks.push({
+          scope,
+          kind: kind === 'ip' ? 'address' : 'name',
+          key: rest.join(':'),
+          failures: record.failures,
+          lockedUntil: new Date(record.lockedUntil!),
+        });
+      }
+    }
+    return locks.sort((a, b) => a.lockedUntil.getTime() - b.lockedUntil.getTime());
+  }
+
+  private async forget(keys: string[]): Promise<boolean> {
+    let wasLocked = false;
+    for (const key of keys) {
+      await this.store.update(key, this.ttlMs, (current) => {
+        wasLocked ||= isLocked(current, Date.now());
+        return undefined;
+      });
+    }
+    return wasLocked;
   }
 
   private get ttlMs(): number {
@@ -111,6 +173,10 @@ export class LoginThrottleService {
   private lockEnd(now: number): number {
     return now + this.config.LOGIN_LOCKOUT * 1000;
   }
+}
+
+function nameKey(scope: AttemptScope, name: string): string {
+  return `${scope}:name:${name.toLowerCase()}`;
 }
 
 function isLocked(record: AttemptRecord | undefined, now: number): boolean {

@@ -3,6 +3,7 @@ import { Logger, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, VerifyClientCallbackAsync } from 'ws';
 import type WebSocket from 'ws';
+import { withDatabaseOutage } from '../../shared/database/database-unavailable';
 import { FRAME_HEADER_SIZE } from '../../shared/protocol';
 import { AppException } from '../../shared/errors/app.exception';
 import { AgentsService } from '../agents/agents.service';
@@ -71,7 +72,8 @@ export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModu
         info.req.agent = agent;
         done(true);
       },
-      (error: unknown) => {
+      (thrown: unknown) => {
+        const error = withDatabaseOutage(thrown);
         const known = error instanceof AppException;
         const status = known ? error.getStatus() : 401;
         const body = JSON.stringify({

@@ -57,6 +57,15 @@ export class TtlCache<K, V> {
     }
   }
 
+  /** The live entries, oldest first (a full scan: for rare listings, not per request). */
+  liveEntries(): Array<[K, V]> {
+    const now = this.now();
+    const live: Array<[K, V]> = [];
+    for (const [key, entry] of this.entries)
+      if (entry.expiresAt > now) live.push([key, entry.value]);
+    return live;
+  }
+
   clear(): void {
     this.entries.clear();
   }

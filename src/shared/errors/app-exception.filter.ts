@@ -1,24 +1,32 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withDatabaseOutage } from '../database/database-unavailable';
 import { AppException, type AppErrorBody } from './app.exception';
 import { codeForStatus, ErrorCode } from './error-code';
 import { writeErrorResponse } from './write-error-response';
 
 /**
- * Maps every error to one JSON shape `{statusCode, code, message, requestId}`. Unknown errors
- * become a generic 500 (details go to the log, never to the caller).
+ * Maps every error to one JSON shape `{statusCode, code, message, requestId}`. A database that
+ * cannot be reached is 503 DATABASE_UNAVAILABLE with Retry-After (the caller may retry; nothing
+ * was served from a guess). Other unknown errors become a generic 500 (details go to the log,
+ * never to the caller).
  */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<IncomingMessage & { id?: string }>();
     const response = http.getResponse<ServerResponse>();
+    const exception = withDatabaseOutage(thrown);
     const body = this.toBody(exception);
     body.requestId = typeof request.id === 'string' ? request.id : undefined;
-    if (body.statusCode >= 500) {
+    if (exception !== thrown) {
+      // Expected while the database is down: one line per request, no stack.
+      const reason = thrown instanceof Error ? thrown.message : String(thrown);
+      this.logger.warn({ reason, requestId: body.requestId }, 'database unavailable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
     }
     if (exception instanceof AppException && exception.headers && !response.headersSent) {

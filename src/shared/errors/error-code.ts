@@ -16,6 +16,8 @@ export enum ErrorCode {
   TooManyRequests = 'TOO_MANY_REQUESTS',
   NotReady = 'NOT_READY',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  /** The database could not be reached: 503 with Retry-After (see database-unavailable.ts). */
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -33,6 +35,7 @@ const STATUS_BY_CODE: Partial<Record<string, number>> = {
   [ErrorCode.TooManyRequests]: 429,
   [ErrorCode.NotReady]: 503,
   [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.DatabaseUnavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
 

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ErrorCode } from '../errors/error-code';
 import type { ReadinessCheck } from './readiness-check';
+
+/** One dependency's state: a failing one says why, and with which code when it has one. */
+export interface CheckResult {
+  ok: boolean;
+  code?: string;
+  reason?: string;
+}
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; reason?: string }>;
+  checks: Record<string, CheckResult>;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -16,6 +24,7 @@ export class HealthService {
   constructor(dataSource: DataSource) {
     this.register({
       name: 'database',
+      code: ErrorCode.DatabaseUnavailable,
       check: async () => {
         await dataSource.query('select 1');
       },
@@ -36,9 +45,7 @@ export class HealthService {
   }
 }
 
-async function runCheck(
-  check: ReadinessCheck,
-): Promise<[string, { ok: boolean; reason?: string }]> {
+async function runCheck(check: ReadinessCheck): Promise<[string, CheckResult]> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -50,7 +57,7 @@ async function runCheck(
     await Promise.race([check.check(), timeout]);
     return [check.name, { ok: true }];
   } catch (error) {
-    return [check.name, { ok: false, reason: (error as Error).message }];
+    return [check.name, { ok: false, code: check.code, reason: (error as Error).message }];
   } finally {
     clearTimeout(timer);
   }
