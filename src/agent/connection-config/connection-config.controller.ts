@@ -2,9 +2,11 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectionConfigService } from './connection-config.service';
 import { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
+import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('connection')
 @ApiBearerAuth()
+@ApiErrorResponses(503)
 @Controller('api/v1/connection')
 export class ConnectionConfigController {
   constructor(private readonly connection: ConnectionConfigService) {}

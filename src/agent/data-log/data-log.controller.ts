@@ -3,9 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { DataLogService } from './data-log.service';
 import { DataLogPage } from './dto/data-log-entry.view';
 import { DataLogQueryDto } from './dto/data-log-query.dto';
+import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('data-log')
 @ApiBearerAuth()
+@ApiErrorResponses(503)
 @Controller('api/v1/data-log')
 export class DataLogController {
   constructor(private readonly dataLog: DataLogService) {}

@@ -4,9 +4,11 @@ import type { DatasourceView } from './datasource-settings';
 import { DatasourcesService, type ReachabilityReport } from './datasources.service';
 import { CreateDatasourceDto } from './dto/create-datasource.dto';
 import { UpdateDatasourceDto } from './dto/update-datasource.dto';
+import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('datasources')
 @ApiBearerAuth()
+@ApiErrorResponses(503)
 @Controller('api/v1/datasources')
 export class DatasourcesController {
   constructor(private readonly datasources: DatasourcesService) {}

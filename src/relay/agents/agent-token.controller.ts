@@ -21,6 +21,7 @@ export class AgentTokenController {
     400,
     [401, 'INVALID_AGENT_CREDENTIALS (same for unknown agent, wrong secret, disabled agent)'],
     [429, 'TOO_MANY_ATTEMPTS; see Retry-After'],
+    503,
   )
   exchange(@Body() body: AgentTokenRequestDto, @Ip() ip: string): Promise<AgentTokenView> {
     return this.agents.exchangeSecret(body.agentId, body.secret, ip);

@@ -30,6 +30,7 @@ export enum AuditAction {
   RateLimitCreate = 'rate_limit.create',
   RateLimitUpdate = 'rate_limit.update',
   RateLimitDelete = 'rate_limit.delete',
+  LoginLockLift = 'login_throttle.lift',
   // Agent connections
   AgentConnect = 'connection.connect',
   AgentDisconnect = 'connection.disconnect',

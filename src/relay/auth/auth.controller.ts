@@ -27,6 +27,7 @@ export class AuthController {
     400,
     [401, 'INVALID_CREDENTIALS (same for unknown user, wrong password, disabled account)'],
     [429, 'TOO_MANY_ATTEMPTS for this username or address; see Retry-After'],
+    503,
   )
   login(@Body() body: LoginDto, @Ip() ip: string): Promise<TokenPairView> {
     return this.auth.login(body.username, body.password, ip);
@@ -37,10 +38,14 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair (the old one is spent)' })
   @ApiResponse({ status: 200, type: TokenPairView })
-  @ApiErrorResponses(400, [
-    401,
-    'INVALID_REFRESH_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, or REFRESH_TOKEN_REUSED (the session is ended)',
-  ])
+  @ApiErrorResponses(
+    400,
+    [
+      401,
+      'INVALID_REFRESH_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, or REFRESH_TOKEN_REUSED (the session is ended)',
+    ],
+    503,
+  )
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairView> {
     return this.auth.refresh(body.refreshToken);
   }

@@ -135,10 +135,14 @@ describe('LoginThrottleService', () => {
     expect(await throttle.locks()).toEqual([
       expect.objectContaining({ scope: 'login', kind: 'name', key: 'alice', failures: 3 }),
     ]);
-    expect(await throttle.liftName('ALICE')).toBe(true);
-    expect(await refusal('alice')).toBeUndefined();
+    expect(await throttle.liftName('ALICE')).toEqual({ held: true, locked: true });
     expect(await throttle.locks()).toEqual([]);
-    expect(await throttle.liftName('alice')).toBe(false);
+    expect(await throttle.liftName('alice')).toEqual({ held: false, locked: false });
+    // Counted from afresh: two more failures (from another address) do not lock it.
+    await fail('alice', '10.0.0.7');
+    expect(await throttle.liftName('alice')).toEqual({ held: true, locked: false });
+    for (let i = 0; i < 2; i++) await fail('alice', '10.0.0.7');
+    expect(await refusal('alice', '10.0.0.7')).toBeUndefined();
   });
 
   it('lifts a locked address (IPv6: its /64) without touching names', async () => {
@@ -147,7 +151,7 @@ describe('LoginThrottleService', () => {
     expect(await throttle.locks()).toEqual([
       expect.objectContaining({ kind: 'address', key: '2001:db8:0:0::/64', failures: 5 }),
     ]);
-    expect(await throttle.liftAddress('2001:db8::ffff')).toBe(true);
+    expect(await throttle.liftAddress('2001:db8::ffff')).toEqual({ held: true, locked: true });
     expect(await refusal('fresh', '2001:db8::2')).toBeUndefined();
   });
 

@@ -32,6 +32,12 @@ export interface ThrottleLock {
   lockedUntil: Date;
 }
 
+/** What a lift found: whether the key counted failures at all, and whether it was locked. */
+export interface LiftResult {
+  held: boolean;
+  locked: boolean;
+}
+
 /**
  * Brute-force protection for credential checks (user login, agent token exchange). Each
  * failure is counted per name and per IP address within LOGIN_FAILURE_WINDOW; failures are
@@ -88,16 +94,16 @@ export class LoginThrottleService implements AttemptLedger {
     await this.release(ticket.ipKey);
   }
 
-  /**
-   * Forgets a name's failures and lock in the given scopes (all by default). Returns whether
-   * the name was locked.
-   */
-  async liftName(name: string, scopes: readonly AttemptScope[] = ATTEMPT_SCOPES): Promise<boolean> {
+  /** Forgets a name's failures and lock in the given scopes (all by default). */
+  async liftName(
+    name: string,
+    scopes: readonly AttemptScope[] = ATTEMPT_SCOPES,
+  ): Promise<LiftResult> {
     return this.forget(scopes.map((scope) => nameKey(scope, name)));
   }
 
   /** Forgets an address's failures and lock (IPv6: its whole /64) in every scope. */
-  async liftAddress(ip: string): Promise<boolean> {
+  async liftAddress(ip: string): Promise<LiftResult> {
     return this.forget(ATTEMPT_SCOPES.map((scope) => `${scope}:ip:${addressKey(ip)}`));
   }
 
@@ -121,15 +127,17 @@ export class LoginThrottleService implements AttemptLedger {
     return locks.sort((a, b) => a.lockedUntil.getTime() - b.lockedUntil.getTime());
   }
 
-  private async forget(keys: string[]): Promise<boolean> {
-    let wasLocked = false;
+  private async forget(keys: string[]): Promise<LiftResult> {
+    const result: LiftResult = { held: false, locked: false };
     for (const key of keys) {
       await this.store.update(key, this.ttlMs, (current) => {
-        wasLocked ||= isLocked(current, Date.now());
+        const live = current && this.live(current, Date.now()) === current;
+        result.held ||= Boolean(live && (current.failures > 0 || isLocked(current, Date.now())));
+        result.locked ||= isLocked(current, Date.now());
         return undefined;
       });
     }
-    return wasLocked;
+    return result;
   }
 
   private get ttlMs(): number {

@@ -40,7 +40,10 @@ export class ProxyController {
   @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
   @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
   @ApiResponse({ status: 502, description: 'AGENT_DISCONNECTED or UPSTREAM_ERROR' })
-  @ApiResponse({ status: 503, description: 'AGENT_OFFLINE or AGENT_BUSY' })
+  @ApiResponse({
+    status: 503,
+    description: "AGENT_OFFLINE, AGENT_BUSY, or DATABASE_UNAVAILABLE (the relay's own database)",
+  })
   @ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT' })
   async forward(
     @Req() req: IncomingMessage & { id: string },

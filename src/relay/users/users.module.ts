@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoginThrottleModule } from '../login-throttle/login-throttle.module';
 import { PasswordHasher } from './password-hasher.service';
 import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), LoginThrottleModule],
   controllers: [UsersController],
   providers: [UsersService, PasswordHasher],
   exports: [UsersService],

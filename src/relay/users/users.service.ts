@@ -9,6 +9,7 @@ import { isUniqueViolation, likeContains } from '../../shared/database/postgres-
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { SessionAudit } from '../audit/session-audit.service';
+import { LoginThrottleService } from '../login-throttle/login-throttle.service';
 import type { AuthUser } from './auth-user';
 import type { ListUsersQuery } from './dto/list-users.query';
 import { toUserView } from './dto/user.view';
@@ -50,6 +51,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly sessionAudit: SessionAudit,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async create(input: NewUser): Promise<UserEntity> {
@@ -176,7 +178,11 @@ export class UsersService {
     );
   }
 
-  /** Sets a new password and ends every session of the user. */
+  /**
+   * Sets a new password and ends every session of the user. The name's login lock goes too:
+   * whoever was guessing the old password has nothing left to guess, and the owner (told the
+   * new password by an admin) must not wait out a lockout.
+   */
   async setPassword(id: string, password: string): Promise<void> {
     const user = await this.get(id);
     this.assertPasswordPolicy(password, user.username);
@@ -187,6 +193,7 @@ export class UsersService {
       tokenGeneration: () => 'token_generation + 1',
     });
     this.authUsers.delete(id);
+    await this.throttle.liftName(user.username, ['login']);
     await this.sessionAudit.passwordSet(id);
   }
 

@@ -4,6 +4,9 @@ import { ErrorCode } from '../errors/error-code';
 /** How long a caller is told to wait when the database cannot be reached. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+/** The socket calls a connection error comes from (not, say, opening a file). */
+const SOCKET_CALLS: unknown[] = ['connect', 'read', 'write', 'getaddrinfo'];
+
 /** Socket errors from the pool's connection to the server (refused, reset, unreachable...). */
 const CONNECTION_ERRNOS = new Set([
   'ECONNREFUSED',
@@ -60,16 +63,14 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const nested = [
     fields.driverError,
     fields.cause,
-    ...(Array.isArray(fields.errors) ? fields.errors : []),
+    ...(Array.isArray(fields.errors) ? (fields.errors as unknown[]) : []),
   ];
   return nested.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
 
 /** An AggregateError (several addresses tried) carries the code but no syscall of its own. */
 function isSocketCall(syscall: unknown): boolean {
-  return (
-    syscall === undefined || ['connect', 'read', 'write', 'getaddrinfo'].includes(String(syscall))
-  );
+  return syscall === undefined || SOCKET_CALLS.includes(syscall);
 }
 
 /** 503 DATABASE_UNAVAILABLE with Retry-After: fail closed, never a guess at the answer. */

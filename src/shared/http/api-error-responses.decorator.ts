@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'The resource does not exist (or is not yours)',
   409: 'CONFLICT with the current state (e.g. a name already taken)',
   429: 'Too many attempts: retry after the Retry-After header',
+  503: 'DATABASE_UNAVAILABLE: the database cannot be reached; retry after the Retry-After header',
 };
 
 /** Documents error answers with the shared error body; codes narrow the descriptions. */
