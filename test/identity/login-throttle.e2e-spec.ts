@@ -86,6 +86,80 @@ describe('brute-force protection', () => {
     expect((await exchange(agent.secret)).status).toBe(200);
   });
 
+  async function lockName(username: string): Promise<void> {
+    for (let i = 0; i < 3; i++) await login(relay.url, username, 'wrong password!');
+    expect((await login(relay.url, username, 'wrong password!')).status).toBe(429);
+  }
+
+  it('an admin lists a locked name and lifts it, audited; nobody else may', async () => {
+    const user = await createUser(admin, ['client'], 'lifted');
+    const operator = await createUser(admin, ['operator'], 'not-admin');
+    await lockName(user.username);
+    expect((await admin.get('/api/v1/login-throttle/locks')).body).toContainEqual({
+      scope: 'login',
+      kind: 'name',
+      key: user.username,
+      failures: 3,
+      lockedUntil: expect.any(String),
+    });
+
+    const path = `/api/v1/login-throttle/names/${encodeURIComponent(user.username.toUpperCase())}`;
+    for (const caller of [operator.api, user.api]) {
+      expect((await caller.delete(path)).status).toBe(403);
+      expect((await caller.get('/api/v1/login-throttle/locks')).status).toBe(403);
+    }
+    expect((await admin.anonymous().delete(path)).status).toBe(401);
+    expect((await login(relay.url, user.username, user.password)).status).toBe(429);
+
+    expect((await admin.delete(path)).status).toBe(204);
+    expect((await login(relay.url, user.username, user.password)).status).toBe(200);
+    const lifted = await admin.delete(path);
+    expect([lifted.status, lifted.body.code]).toEqual([404, 'LOGIN_LOCK_NOT_FOUND']);
+
+    const events = (await admin.get('/api/v1/audit-events?action=login_throttle.lift')).body.items;
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        actor: expect.objectContaining({ name: ADMIN.username }),
+        target: { type: 'login_name', id: user.username },
+        outcome: 'success',
+        details: { wasLocked: true },
+      }),
+    );
+  });
+
+  it('a password reset clears the lock of that name', async () => {
+    const user = await createUser(admin, ['client'], 'reset');
+    await lockName(user.username);
+    const password = 'a brand new password 1';
+    expect((await admin.post(`/api/v1/users/${user.id}/password`, { password })).status).toBe(204);
+    expect((await login(relay.url, user.username, password)).status).toBe(200);
+  });
+
+  it('refuses a lift of something that is not a name or an address with 400', async () => {
+    const bad = await admin.delete('/api/v1/login-throttle/addresses/not-an-address');
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const long = await admin.delete(`/api/v1/login-throttle/names/${'x'.repeat(201)}`);
+    expect([long.status, long.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('locks an address that sprays many names, and an admin can lift it', async () => {
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 429; i++) {
+      status = (await login(relay.url, `lift-spray-${i}`, 'wrong password!')).status;
+    }
+    expect(status).toBe(429);
+    expect((await login(relay.url, ADMIN.username, ADMIN.password)).status).toBe(429);
+    expect((await admin.get('/api/v1/login-throttle/locks')).body).toContainEqual(
+      expect.objectContaining({ scope: 'login', kind: 'address', key: '127.0.0.1' }),
+    );
+    expect((await admin.delete('/api/v1/login-throttle/addresses/127.0.0.1')).status).toBe(204);
+    expect((await login(relay.url, ADMIN.username, ADMIN.password)).status).toBe(200);
+    const events = (await admin.get('/api/v1/audit-events?action=login_throttle.lift')).body.items;
+    expect(events).toContainEqual(
+      expect.objectContaining({ target: { type: 'login_address', id: '127.0.0.1' } }),
+    );
+  });
+
   it('locks an address that sprays many names', async () => {
     let status = 0;
     for (let i = 0; i < 30 && status !== 429; i++) {
