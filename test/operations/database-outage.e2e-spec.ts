@@ -47,7 +47,10 @@ describe('a database outage on the relay', () => {
   function expectUnavailable(result: { status: number; body: unknown; headers: Headers }): void {
     expect({ status: result.status, body: result.body }).toEqual({
       status: 503,
-      body: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE', requestId: expect.any(String) }),
+      body: expect.objectContaining({
+        code: 'DATABASE_UNAVAILABLE',
+        requestId: expect.any(String),
+      }),
     });
     expect(result.headers.get('retry-after')).toBe('5');
   }
