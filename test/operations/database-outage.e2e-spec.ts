@@ -1,8 +1,10 @@
 import { ConnectionsService } from '../../src/relay/connections/connections.service';
 import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
+import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { ADMIN_PASSWORD, api, startBridge, type TestBridge } from '../utils/bridge';
 import { prepareDatabaseOutage, type DatabaseOutage } from '../utils/database-outage';
 import { Api, login, sleep } from '../utils/identity';
+import { startAgent, type RunningApp } from '../utils/test-apps';
 
 /**
  * The relay's database goes away while it serves, then comes back (issue 15): callers get
@@ -151,5 +153,45 @@ describe('a database outage on the relay', () => {
     const locked = await login(bridge.relay.url, 'after-outage', 'after-outage password');
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe('TOO_MANY_ATTEMPTS');
+  });
+});
+
+describe("a database outage on the agent's admin API", () => {
+  let outage: DatabaseOutage;
+  let agent: RunningApp<unknown>;
+
+  beforeAll(async () => {
+    outage = await prepareDatabaseOutage();
+    agent = await startAgent({ ...outage.env, AGENT_ADMIN_TOKEN: ADMIN_TOKEN });
+    outage.attach(agent.app);
+  });
+  afterAll(async () => {
+    await outage?.restore();
+    await agent?.close();
+    await outage?.release();
+  });
+
+  it('answers a write with 503 DATABASE_UNAVAILABLE and names the database in /readyz', async () => {
+    const admin = adminClient(agent);
+    const datasource = (name: string) => ({
+      name,
+      type: 'http',
+      http: { baseUrl: 'http://crm.intranet:8080', allowedMethods: ['GET'] },
+    });
+    await outage.cut();
+    try {
+      const created = await admin.post('/api/v1/datasources', datasource('during'));
+      expect([created.status, created.body.code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
+      expect(created.headers.get('retry-after')).toBe('5');
+      const ready = await admin.get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.details.database).toMatchObject({
+        ok: false,
+        code: 'DATABASE_UNAVAILABLE',
+      });
+    } finally {
+      await outage.restore();
+    }
+    expect((await admin.post('/api/v1/datasources', datasource('after'))).status).toBe(201);
   });
 });
