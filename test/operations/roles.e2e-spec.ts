@@ -32,9 +32,13 @@ const ROUTES: Array<[string, string, Role[]]> = [
   ['PATCH', `/api/v1/security/rate-limits/${ID}`, []],
   ['DELETE', `/api/v1/security/rate-limits/${ID}`, []],
   ['GET', '/api/v1/security/client-address', []],
+  ['GET', '/api/v1/login-throttle/locks', []],
+  ['DELETE', '/api/v1/login-throttle/names/someone', []],
+  ['DELETE', '/api/v1/login-throttle/addresses/192.0.2.1', []],
 ];
 
-const OPERATIONS_PATH = /^\/api\/v1\/(connections|audit-events|transfer-stats|security)\b/;
+const OPERATIONS_PATH =
+  /^\/api\/v1\/(connections|audit-events|transfer-stats|security|login-throttle)\b/;
 
 describe('operations routes: roles and OpenAPI', () => {
   let relay: RunningApp<RelayConfig>;
@@ -78,7 +82,11 @@ describe('operations routes: roles and OpenAPI', () => {
     }
     const tabled = ROUTES.map(
       ([method, path]) =>
-        `${method} ${path.replace(ID, path.includes('blocks') ? '{agentId}' : '{id}').replace('/audit-events/1', '/audit-events/{seq}')}`,
+        `${method} ${path
+          .replace(ID, path.includes('blocks') ? '{agentId}' : '{id}')
+          .replace('/audit-events/1', '/audit-events/{seq}')
+          .replace('/names/someone', '/names/{name}')
+          .replace('/addresses/192.0.2.1', '/addresses/{address}')}`,
     );
     expect(tabled.sort()).toEqual(documented.sort());
   });
@@ -110,6 +118,10 @@ describe('operations routes: roles and OpenAPI', () => {
         }
         expect(operation.responses['403'].description).toContain('IP_DENIED');
         expect(operation.responses['429'].description).toContain('RATE_LIMITED');
+        expect([where, operation.responses['503']?.description]).toEqual([
+          where,
+          expect.stringContaining('DATABASE_UNAVAILABLE'),
+        ]);
       }
     }
     expect(openapi.paths['/metrics'].get.summary).toContain('METRICS_TOKEN');

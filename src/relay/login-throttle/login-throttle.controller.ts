@@ -31,7 +31,7 @@ export class LoginThrottleController {
   @Delete('names/:name')
   @HttpCode(204)
   @ApiOperation({
-    summary: "Lift a username's or agent id's lock and forget its failures (admin, audited)",
+    summary: "Lift a username's or agent id's lock and forget its failures (audited, admin)",
     description: 'Applies to user login and agent token exchange alike.',
   })
   @ApiParam({ name: 'name', description: 'A username or an agent id (case-insensitive)' })
@@ -44,7 +44,7 @@ export class LoginThrottleController {
   @Delete('addresses/:address')
   @HttpCode(204)
   @ApiOperation({
-    summary: "Lift an address's lock and forget its failures (admin, audited)",
+    summary: "Lift an address's lock and forget its failures (audited, admin)",
     description: 'An IPv6 address lifts its whole /64, which is what it was counted under.',
   })
   @ApiParam({ name: 'address', description: 'An IPv4 or IPv6 address' })
