@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { ConnectionsService } from '../../src/relay/connections/connections.service';
 import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
@@ -90,6 +91,34 @@ describe('a database outage on the relay', () => {
     }
     expect((await bridge.call('/status/200')).status).toBe(200);
     expect(bridge.relay.app.get(ConnectionsService).list()).toHaveLength(1);
+  });
+
+  it('refuses a tunnel upgrade with 503 DATABASE_UNAVAILABLE, not 401', async () => {
+    const { accessToken } = (await exchange(bridge.agentSecret)).body as { accessToken: string };
+    const upgrade = () =>
+      new Promise<{ status?: number; body: string; retryAfter?: string }>((resolve, reject) => {
+        const ws = new WebSocket(`${bridge.relay.url.replace(/^http/, 'ws')}/api/v1/tunnel`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        ws.once('open', () => {
+          ws.terminate();
+          resolve({ status: 101, body: '' });
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () =>
+            resolve({ status: res.statusCode, body, retryAfter: res.headers['retry-after'] }),
+          );
+        });
+        ws.once('error', reject);
+      });
+    await duringOutage(async () => {
+      const refused = await upgrade();
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(refused.body)).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+      expect(refused.retryAfter).toBe('5');
+    });
   });
 
   it('answers admin writes and proxy calls with 503 DATABASE_UNAVAILABLE, then serves again', async () => {
