@@ -131,9 +131,10 @@ export class LoginThrottleService implements AttemptLedger {
     const result: LiftResult = { held: false, locked: false };
     for (const key of keys) {
       await this.store.update(key, this.ttlMs, (current) => {
-        const live = current && this.live(current, Date.now()) === current;
-        result.held ||= Boolean(live && (current.failures > 0 || isLocked(current, Date.now())));
-        result.locked ||= isLocked(current, Date.now());
+        const now = Date.now();
+        // A record whose window or lock has run out holds nothing any more.
+        result.held ||= current !== undefined && this.live(current, now) === current;
+        result.locked ||= isLocked(current, now);
         return undefined;
       });
     }
