@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { CloseCode, FrameType } from '../../src/shared/protocol';
 import { api, registerAgent, startBridge, waitForAgent, type TestBridge } from '../utils/bridge';
 import { HostileAgent, reply } from '../utils/hostile-agent';
 
@@ -63,16 +64,26 @@ describe('the relay against a hostile agent', () => {
       headers: { 'x-api-key': bridge.apiKey },
     });
 
-  beforeAll(async () => {
-    bridge = await startBridge();
-    const credentials = await registerAgent(bridge.relay.url, bridge.adminToken);
-    agentId = credentials.id;
+  /** Registers an agent the bridge's API key may call, and connects a hostile one as it. */
+  async function hostileAgent(): Promise<{ id: string; agent: HostileAgent }> {
+    const { id, secret } = await registerAgent(bridge.relay.url, bridge.adminToken);
     await api(bridge.relay.url, '/api/v1/grants', {
       token: bridge.adminToken,
-      body: { apiKeyId: bridge.apiKeyId, agentId, datasource: '*', operations: ['GET', 'HEAD'] },
+      body: {
+        apiKeyId: bridge.apiKeyId,
+        agentId: id,
+        datasource: '*',
+        operations: ['GET', 'HEAD'],
+      },
     });
-    agent = await HostileAgent.connect(bridge.relay.url, agentId, credentials.secret);
-    await waitForAgent(bridge.relay, agentId);
+    const connected = await HostileAgent.connect(bridge.relay.url, id, secret);
+    await waitForAgent(bridge.relay, id);
+    return { id, agent: connected };
+  }
+
+  beforeAll(async () => {
+    bridge = await startBridge();
+    ({ id: agentId, agent } = await hostileAgent());
 
     agent.script('/smuggle-one-frame', (id) => [
       reply.response(id, 200, { 'content-type': 'text/plain', 'content-length': '5' }),
@@ -157,6 +168,8 @@ describe('the relay against a hostile agent', () => {
         expectCut(raw);
       }
     }
+    // The agent is told to stop sending what the relay will not pass on.
+    expect([...agent.resets.values()]).toContain('PROTOCOL_ERROR');
   });
 
   it('cuts a body that ends short of its Content-Length instead of ending it cleanly', async () => {
@@ -209,6 +222,38 @@ describe('the relay against a hostile agent', () => {
     expect(response.headers.get('x-kept')).toBe('yes');
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'");
     expect(await response.text()).toBe('body');
+  });
+
+  it("declares AGENT_BAD_RESPONSE among the proxy routes' errors in the OpenAPI document", async () => {
+    const document = (await (await fetch(`${bridge.relay.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    const proxyRoutes = Object.entries(document.paths).filter(([path]) =>
+      path.startsWith('/api/v1/proxy/'),
+    );
+    expect(proxyRoutes.length).toBeGreaterThan(0);
+    for (const [, operations] of proxyRoutes) {
+      for (const operation of Object.values(operations)) {
+        expect(operation.responses['502'].description).toContain('AGENT_BAD_RESPONSE');
+      }
+    }
+  });
+
+  it.each([
+    ['a fractional status', { status: 200.5, headers: {} }],
+    ['a status beyond 599', { status: 600, headers: {} }],
+    ['a header value with CR LF', { status: 200, headers: { 'x-a': 'a\r\nSet-Cookie: s=1' } }],
+    ['an invalid header name', { status: 200, headers: { 'bad name': 'x' } }],
+  ])('closes a tunnel whose RESPONSE has %s; the caller gets a 502', async (_label, payload) => {
+    const other = await hostileAgent();
+    other.agent.script('/bad', (id) => [reply.rawJson(FrameType.RESPONSE, id, payload)]);
+    const response = await fetch(`${bridge.relay.url}/api/v1/proxy/${other.id}/evil/bad`, {
+      headers: { 'x-api-key': bridge.apiKey },
+    });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await response.json()).toMatchObject({ code: 'AGENT_DISCONNECTED' });
+    expect(await other.agent.closed).toBe(CloseCode.PROTOCOL_ERROR);
   });
 
   it('keeps serving the hostile agent and the honest one afterwards', async () => {

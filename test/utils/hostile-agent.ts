@@ -4,6 +4,7 @@ import {
   encodeDataFrame,
   encodeEndFrame,
   encodeFrame,
+  FRAME_HEADER_SIZE,
   FrameType,
   PROTOCOL_VERSION,
   ResetCode,
@@ -28,6 +29,13 @@ export const reply = {
   data: (streamId: number, body: string | Buffer) =>
     encodeDataFrame(streamId, typeof body === 'string' ? Buffer.from(body) : body),
   end: (streamId: number) => encodeEndFrame(streamId),
+  /** A JSON frame with any payload at all, past what the typed encoder would build. */
+  rawJson: (type: FrameType, streamId: number, payload: unknown) => {
+    const header = Buffer.alloc(FRAME_HEADER_SIZE);
+    header[0] = type;
+    header.writeUInt32BE(streamId, 2);
+    return Buffer.concat([header, Buffer.from(JSON.stringify(payload))]);
+  },
   reset: (streamId: number, status?: number, code: ResetCode = ResetCode.UPSTREAM_ERROR) =>
     encodeFrame({
       type: FrameType.RESET,
@@ -46,8 +54,11 @@ export class HostileAgent {
   private readonly scripts = new Map<string, Script>();
   /** RESET frames the relay sent, by stream id. */
   readonly resets = new Map<number, string>();
+  /** Resolves with the close code once the relay (or the test) closes the tunnel. */
+  readonly closed: Promise<number>;
 
   private constructor(private readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => ws.once('close', (code: number) => resolve(code)));
     ws.on('message', (data: Buffer) => this.receive(decodeFrame(data, { maxFrameSize: 1 << 24 })));
   }
 
@@ -90,12 +101,9 @@ export class HostileAgent {
     this.scripts.set(path, script);
   }
 
-  close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
+  async close(): Promise<void> {
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.close();
+    await this.closed;
   }
 
   private receive(frame: Frame): void {
