@@ -119,8 +119,7 @@ describe('the relay against a hostile agent', () => {
       reply.end(id),
     ]);
     agent.script('/early-hints', (id) => [
-      reply.response(id, 103, { link: '</x>; rel=preload' }),
-      reply.end(id),
+      reply.response(id, 103, { link: '</x>; rel=preload' }, true),
     ]);
     agent.script('/reset-101', (id) => [reply.reset(id, 101)]);
     agent.script('/reset-200', (id) => [reply.reset(id, 200)]);
