@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResetCode, type ResponsePayload } from '../../shared/protocol';
 import { ErrorCode } from '../../shared/errors/error-code';
 import { writeErrorResponse } from '../../shared/errors/write-error-response';
-import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 import type { RelayStream, StreamListener } from '../tunnel/relay-stream';
 import { TunnelErrorCode } from '../tunnel/tunnel-error-code';
+import { ResponseFraming } from './response-framing';
+import { callerHead } from './response-header-policy';
+import { isRelayableErrorStatus, isRelayableStatus } from './response-status-policy';
 
 /** How each way a call can fail reaches the caller. */
 const FAILURES: Record<string, [number, string]> = {
@@ -37,6 +39,11 @@ export class ProxyCall implements StreamListener {
   private waitingForDrain = false;
   private ended = false;
   private errorCode?: string;
+  /** Chunked (no declared length) until the agent's head says otherwise. */
+  private framing = new ResponseFraming();
+  private bodyless = false;
+  /** Header names taken from the agent's head, withdrawn if the call fails before sending. */
+  private agentHeaderNames: string[] = [];
   bytesOut = 0;
 
   constructor(
@@ -61,14 +68,32 @@ export class ProxyCall implements StreamListener {
 
   onResponse(head: ResponsePayload): void {
     this.armTimer();
+    if (!isRelayableStatus(head.status)) {
+      this.refuseAnswer(
+        `Agent answered with status ${head.status}, which the relay does not pass on`,
+      );
+      return;
+    }
+    const answer = callerHead(head.headers, head.status, this.req.method === 'HEAD');
+    this.framing = new ResponseFraming(answer.declaredLength);
+    this.bodyless = answer.bodyless;
     this.res.statusCode = head.status;
-    const headers = endToEndHeaders(head.headers);
-    for (const name of Object.keys(headers)) this.res.setHeader(name, headers[name]);
+    this.agentHeaderNames = Object.keys(answer.headers);
+    for (const name of this.agentHeaderNames) this.res.setHeader(name, answer.headers[name]);
     this.res.setHeader('X-Request-Id', this.requestId);
   }
 
   onData(chunk: Buffer): void {
+    if (!this.framing.admit(chunk.length)) {
+      this.refuseAnswer('Agent sent more body bytes than its Content-Length declared');
+      return;
+    }
     if (!this.waitingForDrain) this.armTimer();
+    if (this.bodyless) {
+      // Node would drop these bytes anyway; credit goes back so the agent is not stalled.
+      this.stream!.release(chunk.length);
+      return;
+    }
     this.bytesOut += chunk.length;
     if (this.res.write(chunk)) {
       this.stream!.release(chunk.length);
@@ -89,18 +114,41 @@ export class ProxyCall implements StreamListener {
   }
 
   onEnd(): void {
+    if (!this.framing.complete) {
+      const message = 'Agent ended the body before its Content-Length was reached';
+      this.fail(502, TunnelErrorCode.AgentBadResponse, message);
+      return;
+    }
     this.finish();
     this.res.end();
   }
 
   onReset(code: string, message: string, status?: number): void {
+    if (status !== undefined && !isRelayableErrorStatus(status)) {
+      const refusal = `Agent reset the call with status ${status}, which the relay does not pass on`;
+      this.fail(502, TunnelErrorCode.AgentBadResponse, refusal);
+      return;
+    }
     const [defaultStatus, callerCode] = FAILURES[code] ?? [502, TunnelErrorCode.UpstreamError];
     this.fail(status ?? defaultStatus, callerCode, message);
   }
 
+  /** The agent broke the relay's response policy: the agent stops, the caller gets a 502. */
+  private refuseAnswer(message: string): void {
+    this.stream!.cancel(ResetCode.PROTOCOL_ERROR, message);
+    this.fail(502, TunnelErrorCode.AgentBadResponse, message);
+  }
+
+  /**
+   * Before the head went out the caller gets a clean error answer without any of the agent's
+   * headers; after, the connection is cut, since no clean end would tell it the answer broke.
+   */
   private fail(status: number, code: string, message: string): void {
     this.errorCode = code;
     this.finish(status);
+    if (!this.res.headersSent) {
+      for (const name of this.agentHeaderNames) this.res.removeHeader(name);
+    }
     writeErrorResponse(this.res, { statusCode: status, code, message, requestId: this.requestId });
   }
 

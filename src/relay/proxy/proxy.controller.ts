@@ -39,7 +39,12 @@ export class ProxyController {
   @ApiResponse({ status: 403, description: 'GRANT_REQUIRED: the caller has no grant for this' })
   @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
   @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
-  @ApiResponse({ status: 502, description: 'AGENT_DISCONNECTED or UPSTREAM_ERROR' })
+  @ApiResponse({
+    status: 502,
+    description:
+      'AGENT_DISCONNECTED, UPSTREAM_ERROR, or AGENT_BAD_RESPONSE: the agent answered with a ' +
+      'status the relay does not pass on (1xx) or a body that broke its Content-Length',
+  })
   @ApiResponse({
     status: 503,
     description: "AGENT_OFFLINE, AGENT_BUSY, or DATABASE_UNAVAILABLE (the relay's own database)",

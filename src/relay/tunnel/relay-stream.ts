@@ -108,13 +108,14 @@ export class RelayStream {
         if (this.responded) throw this.outOfOrder('second RESPONSE');
         this.responded = true;
         this.listener.onResponse(frame.payload);
-        if (frame.endStream) this.complete();
+        // The listener may have refused the answer and cancelled the stream.
+        if (frame.endStream && !this.done) this.complete();
         return;
       case FrameType.DATA:
         if (!this.responded) throw this.outOfOrder('DATA before RESPONSE');
         this.receiveWindow.receive(frame.payload.length);
         this.listener.onData(frame.payload);
-        if (frame.endStream) this.complete();
+        if (frame.endStream && !this.done) this.complete();
         return;
       case FrameType.END:
         if (!this.responded) throw this.outOfOrder('END before RESPONSE');

@@ -6,6 +6,8 @@ export enum TunnelErrorCode {
   AgentDisconnected = 'AGENT_DISCONNECTED',
   UpstreamTimeout = 'UPSTREAM_TIMEOUT',
   UpstreamError = 'UPSTREAM_ERROR',
+  /** The agent's answer broke the relay's response policy (status, framing). */
+  AgentBadResponse = 'AGENT_BAD_RESPONSE',
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
   GrantRequired = 'GRANT_REQUIRED',
 }
