@@ -98,6 +98,13 @@ export class ProxyCall implements StreamListener {
     this.fail(status ?? defaultStatus, callerCode, message);
   }
 
+  /** The principal lost its access mid-call: the agent stops, the caller's answer is cut. */
+  revoke(message: string): void {
+    if (this.ended) return;
+    this.stream?.cancel(ResetCode.CANCELLED, 'access revoked');
+    this.fail(403, ErrorCode.AccessRevoked, message);
+  }
+
   private fail(status: number, code: string, message: string): void {
     this.errorCode = code;
     this.finish(status);

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrincipalChangesModule } from '../revocation/principal-changes.module';
 import { PasswordHasher } from './password-hasher.service';
 import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), PrincipalChangesModule],
   controllers: [UsersController],
   providers: [UsersService, PasswordHasher],
   exports: [UsersService],
