@@ -153,6 +153,15 @@ describe('a revoked principal loses what it holds open', () => {
       details: { reason: 'user_disabled', proxyCalls: 1, adminStreams: 0 },
     });
     expect(event.details.requestIds).toHaveLength(1);
+    const [record] = await eventually(async () => {
+      const rows = await relaySql(
+        bridge.relay,
+        'select status, error_code from transfer_records where request_id = $1',
+        [event.details.requestIds[0]],
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(record).toEqual({ status: 403, error_code: 'ACCESS_REVOKED' });
     // A new call is refused at once as well.
     const again = await fetch(bridge.proxyUrl('/api/bytes?size=10'), {
       headers: { authorization: `Bearer ${user.tokens.accessToken}` },
@@ -255,6 +264,20 @@ describe('a revoked principal loses what it holds open', () => {
     expect(event.details.reason).toBe('api_key_expired');
   });
 
+  it('documents ACCESS_REVOKED in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${bridge.relay.url}/docs-json`)).json()) as Json;
+    const paths = Object.entries(doc.paths as Record<string, Json>);
+    const proxy = paths.filter(([path]) => path.startsWith('/api/v1/proxy/'));
+    expect(proxy.length).toBeGreaterThan(0);
+    for (const [, operations] of proxy) {
+      for (const operation of Object.values(operations as Record<string, Json>)) {
+        expect(operation.responses['403'].description).toContain('ACCESS_REVOKED');
+      }
+    }
+    const events = doc.paths['/api/v1/connections/events'].get;
+    expect(events.description).toContain('ACCESS_REVOKED');
+  });
+
   describe('admin event streams', () => {
     const eventsUrl = () => `${bridge.relay.url}/api/v1/connections/events`;
 
@@ -299,5 +322,46 @@ describe('a revoked principal loses what it holds open', () => {
       });
       expect(event.details.reason).toBe('role_removed');
     });
+  });
+  // Last: the filler rows it writes break the audit chain, which no later test minds.
+  it('an auditor demoted during a long audit export has it cut off', async () => {
+    await relaySql(
+      bridge.relay,
+      `insert into audit_events (seq, occurred_at, actor_type, action, outcome, details,
+                                 prev_hash, hash)
+       select 10000000 + g, now(), 'system', 'audit.retention', 'success',
+              jsonb_build_object('filler', repeat('x', 500)), 'filler', 'filler'
+         from generate_series(1, 40000) g`,
+    );
+    const auditor = await createUser(admin, ['auditor'], 'exporter');
+    const response = await fetch(
+      `${bridge.relay.url}/api/v1/audit-events/export?action=audit.retention`,
+      { headers: { authorization: `Bearer ${auditor.tokens.accessToken}` } },
+    );
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    // Read a little, then stall like a slow client: the export waits for us.
+    expect((await reader.read()).done).toBe(false);
+    await sleep(300);
+    await admin.patch(`/api/v1/users/${auditor.id}`, { roles: ['client'] });
+    let bytes = 0;
+    const outcome = await (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return 'ended';
+          bytes += value.length;
+        }
+      } catch {
+        return 'cut';
+      }
+    })();
+    expect(outcome).toBe('cut');
+    expect(bytes).toBeLessThan(40_000 * 500);
+    const [event] = await eventually(async () => {
+      const rows = await revocationAudit(auditor.id);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(event.details).toMatchObject({ reason: 'role_removed', adminStreams: 1 });
   });
 });
