@@ -187,6 +187,30 @@ describe('a revoked principal loses what it holds open', () => {
     expect(event.details.reason).toBe('user_deleted');
   });
 
+  it("a password reset ends the downloads of the user's sessions, not of their keys", async () => {
+    const user = await createUser(admin, ['client'], 'reset');
+    await grant({ userId: user.id }, 'svc');
+    const key = await user.api.post('/api/v1/api-keys', { name: 'own-key' });
+    expect(key.status).toBe(201);
+    await grant({ apiKeyId: key.body.id as string }, 'svc');
+    const bySession = await startDownload(bridge.proxyUrl('/api/endless'), {
+      authorization: `Bearer ${user.tokens.accessToken}`,
+    });
+    const byKey = await startDownload(bridge.proxyUrl('/api/endless'), {
+      'x-api-key': key.body.key as string,
+    });
+    await cutBy(bySession, () =>
+      admin.post(`/api/v1/users/${user.id}/password`, { password: 'a-brand-new-password-9' }),
+    );
+    await stillStreaming(byKey);
+    byKey.abort();
+    const [event] = await eventually(async () => {
+      const rows = await revocationAudit(user.id);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(event.details).toMatchObject({ reason: 'session_ended', proxyCalls: 1 });
+  });
+
   it('revoking an API key cuts its download; other principals keep streaming', async () => {
     const key = await newApiKey();
     await grant({ apiKeyId: key.id });
