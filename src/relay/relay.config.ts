@@ -101,6 +101,16 @@ export class RelayConfig extends AppConfig {
   @Max(5_000)
   LOGIN_FAILURE_DELAY_MS = 250;
 
+  /**
+   * How often proxied calls in flight and admin event streams are re-checked against the
+   * database, so access revoked by another relay or the CLI ends them within about this.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  REVOCATION_CHECK_MS = 1_000;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;

@@ -108,6 +108,8 @@ export interface SseEvent {
 
 export interface SseClient {
   events: SseEvent[];
+  /** Resolves when the server ends the stream (or it is aborted). */
+  ended: Promise<void>;
   waitFor(predicate: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
 }
@@ -124,7 +126,7 @@ export async function openSse(url: string, token: string): Promise<SseClient> {
   }
   const events: SseClient['events'] = [];
   const waiters = new Set<() => void>();
-  void (async () => {
+  const ended = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
@@ -151,6 +153,7 @@ export async function openSse(url: string, token: string): Promise<SseClient> {
   })();
   return {
     events,
+    ended,
     waitFor: (predicate, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -12,8 +12,8 @@ export interface UpstreamHit {
 /**
  * A real HTTP service standing in for an intranet API, under `/api` or `/svc/api`: echoes
  * requests (any path without a route of its own), serves sized and deterministic bodies,
- * hashes uploads, redirects, answers any status (`/status/404`), and can hang so aborts can
- * be observed. Counts every TCP connection and request, so tests can prove a refused call
+ * hashes uploads, redirects, answers any status (`/status/404`), streams without end
+ * (`/endless`), and can hang so aborts can be observed. Counts every TCP connection and request, so tests can prove a refused call
  * never reached it.
  */
 export class TestUpstream {
@@ -58,6 +58,8 @@ export class TestUpstream {
         return deterministicBytes(res, Number(url.searchParams.get('size') ?? 0));
       case '/hang':
         return; // never answers
+      case '/endless':
+        return endlessBytes(res);
       case '/slow-body': {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         res.write(Buffer.alloc(1024, 1));
@@ -111,6 +113,17 @@ export function deterministicChunk(offset: number, length: number): Buffer {
   const chunk = Buffer.allocUnsafe(length);
   for (let i = 0; i < length; i++) chunk[i] = ((offset + i) * 31 + 7) % 251;
   return chunk;
+}
+
+/** Writes as fast as the reader takes it until the reader goes away. */
+function endlessBytes(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const pump = (): void => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  pump();
 }
 
 function deterministicBytes(res: ServerResponse, size: number): void {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { In, IsNull, MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { forbidden } from '../../shared/auth/auth.exception';
 import type { Principal } from '../../shared/auth/principal';
 import { Role } from '../../shared/auth/role.enum';
@@ -17,6 +17,7 @@ import type { ListApiKeysQuery } from './dto/list-api-keys.query';
 import { toApiKeyView } from './dto/api-key.view';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
+import { PrincipalChanges } from '../revocation/principal-changes';
 
 /**
  * How long a key's row is trusted without the database. Revoking through this process
@@ -35,6 +36,14 @@ interface CachedKey {
   keyHash: string;
   expiresAt: number | null;
   revoked: boolean;
+}
+
+/** Whether a key may still be used, as its row says now. */
+export interface ApiKeyStanding {
+  userId: string;
+  revoked: boolean;
+  /** Epoch ms, or null for a key that never expires. */
+  expiresAt: number | null;
 }
 
 /** An API key that authenticated: the key's id and name, and its owner. */
@@ -66,6 +75,7 @@ export class ApiKeysService {
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly changes: PrincipalChanges,
   ) {}
 
   /**
@@ -138,6 +148,7 @@ export class ApiKeysService {
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     }
     this.byPrefix.delete(key.prefix);
+    this.changes.publish({ kind: 'apiKey', id });
     const after = await this.keys.findOneByOrFail({ id });
     const target = { type: 'api_key', id };
     await this.audit.recordChange(
@@ -151,6 +162,25 @@ export class ApiKeysService {
 
   async findById(id: string): Promise<ApiKeyEntity | null> {
     return this.keys.findOneBy({ id });
+  }
+
+  /** Several keys' standing at once, from the database (for re-checking open work). */
+  async findStanding(ids: readonly string[]): Promise<Map<string, ApiKeyStanding>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.keys.find({
+      where: { id: In([...ids]) },
+      select: { id: true, userId: true, revokedAt: true, expiresAt: true },
+    });
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          userId: row.userId,
+          revoked: row.revokedAt !== null,
+          expiresAt: row.expiresAt?.getTime() ?? null,
+        },
+      ]),
+    );
   }
 
   private visibleUserId(actor: Principal, requested: string | undefined): string | undefined {

@@ -41,6 +41,8 @@ export enum AuditAction {
   GrantDenied = 'access.grant_denied',
   IpDenied = 'access.ip_denied',
   RateLimited = 'access.rate_limited',
+  /** A principal lost access while it held calls or streams open: they were ended. */
+  AccessRevoked = 'access.revoked',
   // The audit log itself
   AuditRetention = 'audit.retention',
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiAuth } from '../../shared/auth/api-auth.decorator';
+import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
+import type { Principal } from '../../shared/auth/principal';
 import { Role } from '../../shared/auth/role.enum';
 import { Roles } from '../../shared/auth/roles.decorator';
 import { AppException } from '../../shared/errors/app.exception';
@@ -14,15 +16,22 @@ import { AuditVerificationView } from './dto/audit-verification.view';
 import { ExportAuditEventsQuery } from './dto/export-audit-events.query';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
+import { LiveHolds, type AdminStreamHold } from '../revocation/live-holds';
+
+/** Who may read the audit log; a long export keeps checking it. */
+const AUDIT_ROLES = [Role.Auditor];
 
 /** The audit log is read-only through the API: there is no route that changes it. */
 @ApiTags('audit')
 @ApiAuth()
 @ApiSecurityResponses()
-@Roles(Role.Auditor)
+@Roles(...AUDIT_ROLES)
 @Controller('api/v1/audit-events')
 export class AuditController {
-  constructor(private readonly log: AuditLogService) {}
+  constructor(
+    private readonly log: AuditLogService,
+    private readonly holds: LiveHolds,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -52,7 +61,12 @@ export class AuditController {
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiResponse({ status: 200, description: 'One event per line (NDJSON) or per CSV record' })
   @ApiErrorResponses(400)
-  async export(@Query() query: ExportAuditEventsQuery, @Res() res: Response): Promise<void> {
+  async export(
+    @Query() query: ExportAuditEventsQuery,
+    @Req() req: Request & { id?: string },
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
     const { format, ...filter } = query;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.status(200);
@@ -64,6 +78,15 @@ export class AuditController {
     res.setHeader('Cache-Control', 'no-store');
     const line = format === 'csv' ? csvRow : ndjsonRow;
     if (format === 'csv') res.write(csvHeader());
+    // A reader who loses access mid-export gets a cut-off file, like any other failure.
+    const hold: AdminStreamHold = {
+      kind: 'admin_stream',
+      principal,
+      requestId: req.id,
+      roles: AUDIT_ROLES,
+      end: () => res.destroy(),
+    };
+    this.holds.add(hold);
     try {
       for await (const batch of this.log.exportBatches(filter)) {
         if (res.destroyed) return;
@@ -74,6 +97,8 @@ export class AuditController {
     } catch (error) {
       // Headers are gone: the only honest signal left is a cut-off response.
       res.destroy(error as Error);
+    } finally {
+      this.holds.release(hold);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RevocationModule } from '../revocation/revocation.module';
 import { AuditController } from './audit.controller';
 import { AuditCoreModule } from './audit-core.module';
 import { AuditEventEntity } from './audit-event.entity';
@@ -8,7 +9,7 @@ import { AuditRetentionService } from './audit-retention.service';
 
 /** The audit log's API (read, verify, export) and its retention sweep. */
 @Module({
-  imports: [AuditCoreModule, TypeOrmModule.forFeature([AuditEventEntity])],
+  imports: [AuditCoreModule, TypeOrmModule.forFeature([AuditEventEntity]), RevocationModule],
   controllers: [AuditController],
   providers: [AuditLogService, AuditRetentionService],
   exports: [AuditRetentionService],

@@ -38,7 +38,14 @@ export class RelayAuthenticator extends Authenticator {
     if (user.tokenGeneration !== claims.generation) {
       throw unauthorized(AuthErrorCode.TokenRevoked, 'The session has been ended; log in again');
     }
-    return { type: 'user', id: user.id, userId: user.id, name: user.username, roles: user.roles };
+    return {
+      type: 'user',
+      id: user.id,
+      userId: user.id,
+      name: user.username,
+      roles: user.roles,
+      sessionGeneration: claims.generation,
+    };
   }
 
   private async authenticateApiKey(key: string): Promise<Principal> {

@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Subscription } from 'rxjs';
 import { ApiAuth } from '../../shared/auth/api-auth.decorator';
 import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
@@ -8,7 +8,9 @@ import type { Principal } from '../../shared/auth/principal';
 import { Role } from '../../shared/auth/role.enum';
 import { Roles } from '../../shared/auth/roles.decorator';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
+import { ErrorCode } from '../../shared/errors/error-code';
 import { UuidParam } from '../../shared/http/uuid-param';
+import { LiveHolds, type AdminStreamHold } from '../revocation/live-holds';
 import { ConnectionsService } from './connections.service';
 import { ConnectionEventView } from './dto/connection-event.view';
 import { ConnectionView } from './dto/connection.view';
@@ -17,13 +19,19 @@ import { AgentBlockView, KickResultView, toAgentBlockView } from './dto/kick-res
 import { SseStream } from './sse-stream';
 import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 
+/** Who may watch and manage connections; the event stream keeps checking it. */
+const CONNECTION_ROLES = [Role.Operator];
+
 @ApiTags('connections')
 @ApiAuth()
 @ApiSecurityResponses()
-@Roles(Role.Operator)
+@Roles(...CONNECTION_ROLES)
 @Controller('api/v1/connections')
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly holds: LiveHolds,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Live agent sessions on this relay (operator, admin)' })
@@ -38,13 +46,30 @@ export class ConnectionsController {
     description:
       'text/event-stream. The first event, `snapshot`, lists the live sessions; then each ' +
       'event has `event:` set to its type and `data:` a JSON ConnectionEventView. A comment ' +
-      'line is sent every 15 s to keep the connection open.',
+      'line is sent every 15 s to keep the connection open. If the caller loses access ' +
+      '(disabled, deleted, role removed, sessions ended) a last `revoked` event with ' +
+      '`code: ACCESS_REVOKED` is sent and the stream is closed.',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, type: ConnectionEventView })
-  events(@Res() res: Response): void {
+  events(
+    @Req() req: Request & { id?: string },
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): void {
     const subscription = new Subscription();
-    const stream = new SseStream(res, () => subscription.unsubscribe());
+    const hold: AdminStreamHold = {
+      kind: 'admin_stream',
+      principal,
+      requestId: req.id,
+      roles: CONNECTION_ROLES,
+      end: (message) => stream.closeWith('revoked', { code: ErrorCode.AccessRevoked, message }),
+    };
+    const stream = new SseStream(res, () => {
+      this.holds.release(hold);
+      subscription.unsubscribe();
+    });
+    this.holds.add(hold);
     stream.send('snapshot', this.connections.list());
     subscription.add(
       this.connections.events.subscribe({

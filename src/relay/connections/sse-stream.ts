@@ -33,6 +33,12 @@ export class SseStream {
     this.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
+  /** Sends a last event and closes, so the reader learns why rather than seeing a drop. */
+  closeWith(event: string, data: unknown): void {
+    this.send(event, data);
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

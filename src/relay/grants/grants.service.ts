@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import type { FindOptionsWhere, Repository } from 'typeorm';
+import { In, type FindOptionsWhere, type Repository } from 'typeorm';
 import type { Principal } from '../../shared/auth/principal';
 import { TtlCache } from '../../shared/cache/ttl-cache';
 import type { Page } from '../../shared/dto/page-query.dto';
@@ -19,6 +19,7 @@ import { AuditService } from '../audit/audit.service';
 import { GrantIndex } from './grant-index';
 import { GrantEntity } from './grant.entity';
 import { GrantsErrors } from './grants.exception';
+import { PrincipalChanges } from '../revocation/principal-changes';
 
 /**
  * How long a principal's compiled grants are trusted. Changes through this process
@@ -48,6 +49,7 @@ export class GrantsService implements OnModuleDestroy {
     private readonly apiKeys: ApiKeysService,
     private readonly agents: AgentsService,
     private readonly audit: AuditService,
+    private readonly changes: PrincipalChanges,
   ) {
     // A deleted agent takes its grants with it (on delete cascade).
     this.agentEvents = agents.revocations.subscribe((event) => {
@@ -135,6 +137,7 @@ export class GrantsService implements OnModuleDestroy {
     const result = await this.grants.delete(id);
     if (!result.affected) throw GrantsErrors.notFound();
     this.invalidate();
+    this.changes.publish({ kind: 'grant', id });
     const target = { type: 'grant', id };
     await this.audit.recordChange(
       AuditAction.GrantDelete,
@@ -149,8 +152,38 @@ export class GrantsService implements OnModuleDestroy {
     this.indexes.clear();
   }
 
+  /**
+   * Several principals' grants at once, from the database (for re-checking open work), by
+   * `grantSubjectKey`. Does not touch the cache.
+   */
+  async loadIndexes(principals: readonly Principal[]): Promise<Map<string, GrantIndex>> {
+    const userIds = [...new Set(principals.filter(isUser).map((p) => p.userId))];
+    const keyIds = [...new Set(principals.filter((p) => !isUser(p)).map((p) => p.id))];
+    const where: FindOptionsWhere<GrantEntity>[] = [];
+    if (userIds.length > 0) where.push({ userId: In(userIds) });
+    if (keyIds.length > 0) where.push({ apiKeyId: In(keyIds) });
+    if (where.length === 0) return new Map();
+    const rows = await this.grants.find({
+      where,
+      select: {
+        userId: true,
+        apiKeyId: true,
+        agentId: true,
+        datasource: true,
+        operations: true,
+        expiresAt: true,
+      },
+    });
+    const bySubject = new Map<string, GrantEntity[]>();
+    for (const row of rows) {
+      const key = row.userId ? `u:${row.userId}` : `k:${row.apiKeyId}`;
+      bySubject.set(key, [...(bySubject.get(key) ?? []), row]);
+    }
+    return new Map([...bySubject].map(([key, list]) => [key, new GrantIndex(list)]));
+  }
+
   private indexFor(principal: Principal): Promise<GrantIndex> {
-    const key = principal.type === 'user' ? `u:${principal.userId}` : `k:${principal.id}`;
+    const key = grantSubjectKey(principal);
     const cached = this.indexes.get(key);
     if (cached) return cached;
     const loading = this.load(principal);
@@ -171,4 +204,13 @@ export class GrantsService implements OnModuleDestroy {
     });
     return new GrantIndex(rows);
   }
+}
+
+/** Whose grants apply to `principal`: the user's own, or the API key's own. */
+export function grantSubjectKey(principal: Principal): string {
+  return isUser(principal) ? `u:${principal.userId}` : `k:${principal.id}`;
+}
+
+function isUser(principal: Principal): boolean {
+  return principal.type === 'user';
 }

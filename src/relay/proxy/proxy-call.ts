@@ -133,6 +133,13 @@ export class ProxyCall implements StreamListener {
     this.fail(status ?? defaultStatus, callerCode, message);
   }
 
+  /** The principal lost its access mid-call: the agent stops, the caller's answer is cut. */
+  revoke(message: string): void {
+    if (this.ended) return;
+    this.stream?.cancel(ResetCode.CANCELLED, 'access revoked');
+    this.fail(403, ErrorCode.AccessRevoked, message);
+  }
+
   /** The agent broke the relay's response policy: the agent stops, the caller gets a 502. */
   private refuseAnswer(message: string): void {
     this.stream!.cancel(ResetCode.PROTOCOL_ERROR, message);

@@ -36,7 +36,12 @@ export class ProxyController {
   })
   @ApiParam({ name: 'agentId', format: 'uuid' })
   @ApiParam({ name: 'datasource' })
-  @ApiResponse({ status: 403, description: 'GRANT_REQUIRED: the caller has no grant for this' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'GRANT_REQUIRED: the caller has no grant for this; ACCESS_REVOKED: the access was ' +
+      'revoked during the call (an answer already under way is cut off instead)',
+  })
   @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
   @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
   @ApiResponse({

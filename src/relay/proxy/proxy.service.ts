@@ -10,6 +10,7 @@ import { AuditAction, AuditOutcome } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { GrantsService } from '../grants/grants.service';
 import { RelayConfig } from '../relay.config';
+import { LiveHolds, type ProxyCallHold } from '../revocation/live-holds';
 import type { TunnelSession } from '../tunnel/tunnel-session';
 import { TunnelRegistry } from '../tunnel/tunnel-registry';
 import { TunnelErrorCode } from '../tunnel/tunnel-error-code';
@@ -42,6 +43,7 @@ export class ProxyService {
     private readonly agents: AgentsService,
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
+    private readonly holds: LiveHolds,
   ) {}
 
   /** Checks the call may go ahead, then streams it through the agent's tunnel. */
@@ -77,13 +79,24 @@ export class ProxyService {
     };
     this.assertHeadFits(head);
     const startedAt = new Date();
+    // Held open until it ends, so revoking the principal's access ends it too.
+    const hold: ProxyCallHold = {
+      kind: 'proxy_call',
+      principal,
+      requestId,
+      agentId: target.agentId,
+      datasource: target.datasource,
+      operation,
+      end: (message) => call.revoke(message),
+    };
     const call = new ProxyCall(
       req,
       res,
       requestId,
       this.config.PROXY_TIMEOUT_MS,
       this.config.MAX_BODY_BYTES_PROXY,
-      (outcome) =>
+      (outcome) => {
+        this.holds.release(hold);
         this.completedSubject.next({
           ...outcome,
           requestId,
@@ -93,9 +106,12 @@ export class ProxyService {
           operation,
           startedAt,
           durationMs: Date.now() - startedAt.getTime(),
-        }),
+        });
+      },
     );
-    call.start(session.open(head, call), hasBody);
+    const stream = session.open(head, call);
+    this.holds.add(hold);
+    call.start(stream, hasBody);
   }
 
   /** Refusals are audited (committed) before the caller hears of them. */

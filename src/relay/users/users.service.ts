@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import type { Principal } from '../../shared/auth/principal';
 import { Role } from '../../shared/auth/role.enum';
 import { TtlCache } from '../../shared/cache/ttl-cache';
@@ -10,6 +10,7 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { SessionAudit } from '../audit/session-audit.service';
 import { LoginThrottleService } from '../login-throttle/login-throttle.service';
+import { PrincipalChanges } from '../revocation/principal-changes';
 import type { AuthUser } from './auth-user';
 import type { ListUsersQuery } from './dto/list-users.query';
 import { toUserView } from './dto/user.view';
@@ -52,6 +53,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly sessionAudit: SessionAudit,
     private readonly throttle: LoginThrottleService,
+    private readonly changes: PrincipalChanges,
   ) {}
 
   async create(input: NewUser): Promise<UserEntity> {
@@ -146,6 +148,7 @@ export class UsersService {
       if (Object.keys(set).length > 0) await manager.update(UserEntity, id, set);
     });
     this.authUsers.delete(id);
+    this.changes.publish({ kind: 'user', id });
     const after = await this.get(id);
     const target = { type: 'user', id };
     await this.audit.recordChange(
@@ -169,6 +172,7 @@ export class UsersService {
       before = user;
     });
     this.authUsers.delete(id);
+    this.changes.publish({ kind: 'user', id });
     const target = { type: 'user', id };
     await this.audit.recordChange(
       AuditAction.UserDelete,
@@ -194,6 +198,7 @@ export class UsersService {
     });
     this.authUsers.delete(id);
     await this.throttle.liftName(user.username, ['login']);
+    this.changes.publish({ kind: 'user', id });
     await this.sessionAudit.passwordSet(id);
   }
 
@@ -231,6 +236,16 @@ export class UsersService {
     const authUser = user ? toAuthUser(user) : null;
     this.authUsers.set(id, authUser);
     return authUser;
+  }
+
+  /** Several users' auth facts at once, from the database (for re-checking open work). */
+  async findAuthUsers(ids: readonly string[]): Promise<Map<string, AuthUser>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.find({
+      where: { id: In([...ids]) },
+      select: { id: true, username: true, roles: true, enabled: true, tokenGeneration: true },
+    });
+    return new Map(rows.map((row) => [row.id, toAuthUser(row)]));
   }
 
   private assertPasswordPolicy(password: string, username: string): void {

@@ -13,4 +13,9 @@ export interface Principal {
   /** The username, or the API key's name. */
   name: string;
   roles: Role[];
+  /**
+   * For a user's access token: the session generation it was issued in, so work the token
+   * started (a long download, an event stream) can end when the sessions are ended.
+   */
+  sessionGeneration?: number;
 }

@@ -10,6 +10,8 @@ export enum ErrorCode {
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   Unauthorized = 'UNAUTHORIZED',
   Forbidden = 'FORBIDDEN',
+  /** The caller's access was revoked while its call or stream was open (403). */
+  AccessRevoked = 'ACCESS_REVOKED',
   NotFound = 'NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Conflict = 'CONFLICT',
