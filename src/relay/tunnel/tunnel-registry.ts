@@ -88,6 +88,14 @@ export class TunnelRegistry implements OnModuleInit, OnModuleDestroy, BeforeAppl
         initialWindow: this.config.TUNNEL_STREAM_WINDOW_BYTES,
         maxBufferedBytes: this.config.TUNNEL_MAX_BUFFERED_BYTES,
         helloTimeoutMs: HELLO_TIMEOUT_MS,
+        frameRate: {
+          perSecond: this.config.TUNNEL_MAX_FRAMES_PER_S,
+          burst: 2 * this.config.TUNNEL_MAX_FRAMES_PER_S,
+        },
+        controlFrameRate: {
+          perSecond: this.config.TUNNEL_MAX_CONTROL_FRAMES_PER_S,
+          burst: 10 * this.config.TUNNEL_MAX_CONTROL_FRAMES_PER_S,
+        },
       },
       {
         onReady: (ready) => this.register(ready),

@@ -12,6 +12,7 @@ import {
   ProtocolErrorCode,
   type DatasourceCatalogEntry,
   type Frame,
+  type FrameRate,
   type HelloPayload,
   type OpenPayload,
 } from '../../shared/protocol';
@@ -26,6 +27,8 @@ export interface SessionLimits {
   initialWindow: number;
   maxBufferedBytes: number;
   helloTimeoutMs: number;
+  frameRate?: FrameRate;
+  controlFrameRate?: FrameRate;
 }
 
 export interface SessionIdentity {
@@ -72,6 +75,8 @@ export class TunnelSession {
         maxFrameSize: limits.maxFrameSize,
         maxBufferedBytes: limits.maxBufferedBytes,
         heartbeatIntervalMs: limits.heartbeatIntervalMs,
+        frameRate: limits.frameRate,
+        controlFrameRate: limits.controlFrameRate,
       },
       {
         onFrame: (frame) => this.handle(frame),
