@@ -62,24 +62,55 @@ describe('proxy through the tunnel', () => {
     expect(headers['x-drop']).toBeUndefined();
   });
 
-  it('answers 404 AGENT_NOT_FOUND for an unknown agent and 503 AGENT_OFFLINE for a known one offline', async () => {
-    const unknown = await fetch(
-      `${bridge.relay.url}/api/v1/proxy/00000000-0000-4000-8000-000000000000/svc/echo`,
-      { headers: { 'x-api-key': bridge.apiKey } },
-    );
-    expect(unknown.status).toBe(404);
-    expect((await json(unknown)).code).toBe('AGENT_NOT_FOUND');
-    const created = await fetch(`${bridge.relay.url}/api/v1/agents`, {
+  async function admin<T = any>(path: string, body: unknown): Promise<T> {
+    const response = await fetch(`${bridge.relay.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bridge.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'never-connected' }),
+      body: JSON.stringify(body),
     });
-    const { id } = await json(created);
+    return (await json(response)) as T;
+  }
+
+  it('answers 503 AGENT_OFFLINE to a caller granted on a known agent that is offline', async () => {
+    const { id } = await admin<{ id: string }>('/api/v1/agents', { name: 'never-connected' });
+    await admin('/api/v1/grants', {
+      apiKeyId: bridge.apiKeyId,
+      agentId: id,
+      datasource: 'svc',
+      operations: ['GET'],
+    });
     const offline = await fetch(`${bridge.relay.url}/api/v1/proxy/${id}/svc/echo`, {
       headers: { 'x-api-key': bridge.apiKey },
     });
     expect(offline.status).toBe(503);
     expect((await json(offline)).code).toBe('AGENT_OFFLINE');
+  });
+
+  it('tells a caller without a grant nothing: the same 403 for online, offline, unknown agents and datasources', async () => {
+    const { id: offlineId } = await admin<{ id: string }>('/api/v1/agents', {
+      name: 'offline-agent',
+    });
+    const { key } = await admin<{ key: string }>('/api/v1/api-keys', { name: 'no-grants-probe' });
+    const targets = [
+      `${bridge.agentId}/svc/echo`, // online
+      `${bridge.agentId}/no-such-datasource/echo`, // online, unknown datasource
+      `${offlineId}/svc/echo`, // offline
+      `00000000-0000-4000-8000-000000000000/svc/echo`, // never existed
+    ];
+    const answers = [];
+    for (const target of targets) {
+      const response = await fetch(`${bridge.relay.url}/api/v1/proxy/${target}`, {
+        headers: { 'x-api-key': key },
+      });
+      const { code, statusCode, message } = await json(response);
+      answers.push({ status: response.status, code, statusCode, message });
+    }
+    const first = { status: 403, code: 'GRANT_REQUIRED', statusCode: 403 };
+    for (const answer of answers) expect(answer).toMatchObject(first);
+    // Only the datasource name differs, and it is the caller's own input.
+    expect(new Set(answers.map((a) => a.message.replace(/ on \S+$/, '')))).toEqual(
+      new Set(['No grant for GET']),
+    );
   });
 
   it('refuses a caller without credentials (401) and without a grant (403 GRANT_REQUIRED)', async () => {

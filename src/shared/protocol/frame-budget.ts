@@ -23,7 +23,7 @@ export class FrameBudget {
 
   /** Spends one frame's token; false once the peer is past its budget. */
   take(): boolean {
-    if (this.tokens < 1) this.refill();
+    this.refill();
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
