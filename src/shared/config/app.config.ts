@@ -105,7 +105,10 @@ export abstract class AppConfig {
     if (Boolean(this.TLS_CERT_FILE) !== Boolean(this.TLS_KEY_FILE)) {
       return ['TLS_CERT_FILE and TLS_KEY_FILE must be set together'];
     }
-    if (this.HTTP_REQUEST_TIMEOUT_MS > 0 && this.HTTP_REQUEST_TIMEOUT_MS < this.HTTP_HEADERS_TIMEOUT_MS) {
+    if (
+      this.HTTP_REQUEST_TIMEOUT_MS > 0 &&
+      this.HTTP_REQUEST_TIMEOUT_MS < this.HTTP_HEADERS_TIMEOUT_MS
+    ) {
       return ['HTTP_REQUEST_TIMEOUT_MS must be 0 or at least HTTP_HEADERS_TIMEOUT_MS'];
     }
     return [];
