@@ -43,6 +43,30 @@ describe('proxy through the tunnel', () => {
     },
   );
 
+  it.each([
+    ['overlong dots', '/%c0%ae%c0%ae/etc'],
+    ['overlong slash', '/a%c0%afb'],
+    ['lone continuation byte', '/a%80b'],
+    ['0xff', '/a%ffb'],
+    ['UTF-16 surrogate', '/a%ed%a0%80b'],
+  ])('refuses a path with %s (400 INVALID_PATH); the upstream never sees it', async (_, path) => {
+    const hits = bridge.upstream.hits.length;
+    const response = await rawRequest(bridge.proxyUrl(path), {
+      headers: { 'x-api-key': bridge.apiKey },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body.toString())).toMatchObject({ code: 'INVALID_PATH' });
+    expect(bridge.upstream.hits.length).toBe(hits);
+  });
+
+  it('sends the upstream the normalised path it checked', async () => {
+    const response = await rawRequest(bridge.proxyUrl('/%65%63ho/caf%c3%a9'), {
+      headers: { 'x-api-key': bridge.apiKey },
+    });
+    expect(response.status).toBe(200);
+    expect(bridge.upstream.hits.at(-1)?.url).toBe('/echo/caf%C3%A9');
+  });
+
   it("never forwards the caller's credentials or hop-by-hop headers", async () => {
     const response = await rawRequest(bridge.proxyUrl('/echo'), {
       headers: {
