@@ -86,7 +86,7 @@ describe('proxy through the tunnel', () => {
     expect(headers['x-drop']).toBeUndefined();
   });
 
-  async function admin<T = any>(path: string, body: unknown): Promise<T> {
+  async function admin<T>(path: string, body: unknown): Promise<T> {
     const response = await fetch(`${bridge.relay.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bridge.adminToken}`, 'content-type': 'application/json' },

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject } from 'rxjs';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
+import { ShutdownDrain } from '../../shared/lifecycle/shutdown-drain';
 import type { OpenPayload } from '../../shared/protocol';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 import { AgentsService } from '../agents/agents.service';
@@ -42,6 +43,7 @@ export class ProxyService {
     private readonly agents: AgentsService,
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
+    private readonly shutdown: ShutdownDrain,
   ) {}
 
   /** Checks the call may go ahead, then streams it through the agent's tunnel. */
@@ -52,6 +54,7 @@ export class ProxyService {
     target: ProxyTarget,
     requestId: string,
   ): Promise<void> {
+    if (this.shutdown.draining) throw draining();
     const method = req.method!; // always set on a server's request
     const live = this.tunnels.get(target.agentId);
     const known = live ? this.operationOf(live, target.datasource, method) : undefined;
@@ -166,6 +169,17 @@ export class ProxyService {
       throw new AppException(TunnelErrorCode.HeadersTooLarge, 'Request head too large', 431);
     }
   }
+}
+
+/** `Connection: close`, so the caller's next call opens a connection to a live instance. */
+function draining(): AppException {
+  return new AppException(
+    TunnelErrorCode.RelayDraining,
+    'The relay is shutting down; retry the call',
+    503,
+    undefined,
+    { 'Retry-After': '1', Connection: 'close' },
+  );
 }
 
 function hasRequestBody(req: IncomingMessage): boolean {

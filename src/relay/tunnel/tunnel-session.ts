@@ -139,6 +139,11 @@ export class TunnelSession {
     });
   }
 
+  /** Ends every call in flight here, telling the agent and answering callers with `code`. */
+  endStreams(code: string, message: string): void {
+    for (const stream of [...this.streams.values()]) stream.end(code, message);
+  }
+
   /** Stops routing calls here at once; the close handshake finishes in the background. */
   close(code: number, reason: string): void {
     if (this.state !== 'closed') this.state = 'closing';
