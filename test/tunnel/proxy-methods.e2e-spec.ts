@@ -137,6 +137,15 @@ describe('proxy through the tunnel', () => {
     );
   });
 
+  it('declares the shutdown codes in the OpenAPI document of the proxy routes', async () => {
+    const doc = await json(await fetch(`${bridge.relay.url}/docs-json`));
+    const route = Object.keys(doc.paths).find((path) => path.startsWith('/api/v1/proxy/'))!;
+    const described = JSON.stringify(doc.paths[route]);
+    for (const code of ['RELAY_DRAINING', 'RELAY_SHUTDOWN', 'GRANT_REQUIRED', 'AGENT_OFFLINE']) {
+      expect(described).toContain(code);
+    }
+  });
+
   it('refuses a caller without credentials (401) and without a grant (403 GRANT_REQUIRED)', async () => {
     expect((await fetch(bridge.proxyUrl('/echo'))).status).toBe(401);
     const key = await fetch(`${bridge.relay.url}/api/v1/api-keys`, {

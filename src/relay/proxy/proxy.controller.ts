@@ -36,11 +36,21 @@ export class ProxyController {
   })
   @ApiParam({ name: 'agentId', format: 'uuid' })
   @ApiParam({ name: 'datasource' })
-  @ApiResponse({ status: 403, description: 'GRANT_REQUIRED: the caller has no grant for this' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'GRANT_REQUIRED: the caller has no grant for this (checked first: the same answer whether ' +
+      'the agent or datasource exists or is online)',
+  })
   @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
   @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
   @ApiResponse({ status: 502, description: 'AGENT_DISCONNECTED or UPSTREAM_ERROR' })
-  @ApiResponse({ status: 503, description: 'AGENT_OFFLINE or AGENT_BUSY' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'AGENT_OFFLINE or AGENT_BUSY; RELAY_DRAINING (shutting down, call not started) or ' +
+      'RELAY_SHUTDOWN (shut down before the call finished)',
+  })
   @ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT' })
   async forward(
     @Req() req: IncomingMessage & { id: string },
