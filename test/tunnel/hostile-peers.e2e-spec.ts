@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CloseCode, FrameType, type PingFrame } from '../../src/shared/protocol';
+import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
+import { adminClient } from '../utils/agent-admin';
 import { api, startBridge, waitForAgent, type TestBridge } from '../utils/bridge';
 import { connectRawPeer, type RawTunnelPeer } from '../utils/raw-tunnel-peer';
 
@@ -12,7 +14,12 @@ describe('tunnel peers that flood or fall silent', () => {
 
   beforeAll(async () => {
     bridge = await startBridge({
-      relayEnv: { TUNNEL_HEARTBEAT_MS: String(HEARTBEAT_MS), TUNNEL_MAX_FRAMES_PER_S: '1000' },
+      relayEnv: {
+        TUNNEL_HEARTBEAT_MS: String(HEARTBEAT_MS),
+        TUNNEL_MAX_FRAMES_PER_S: '1000',
+        // Bursts of 50; the real agent's heartbeats use 2 a second of it.
+        TUNNEL_MAX_CONTROL_FRAMES_PER_S: '5',
+      },
     });
   });
   afterAll(async () => {
@@ -35,8 +42,8 @@ describe('tunnel peers that flood or fall silent', () => {
     }
     expect(await peer.closed).toBe(CloseCode.POLICY_VIOLATION);
     const pongs = peer.received.filter((frame) => frame.type === FrameType.PONG).length;
-    // The default control budget: a burst of 200, then 20 a second.
-    expect(pongs).toBeLessThanOrEqual(260);
+    // The suite's control budget: a burst of 50, then 5 a second.
+    expect(pongs).toBeLessThanOrEqual(60);
     expect((await bridge.call('/echo')).status).toBe(200);
   });
 
@@ -93,6 +100,31 @@ describe('tunnel peers that flood or fall silent', () => {
     expect(await peer.closed).toBe(CloseCode.POLICY_VIOLATION);
     expect(await body).toBe('cut');
     expect((await bridge.call('/echo')).status).toBe(200);
+  });
+
+  it('keeps a real agent whose datasources change in a burst within the control budget', async () => {
+    const registry = bridge.relay.app.get(TunnelRegistry);
+    const sessionId = registry.get(bridge.agentId)!.id;
+    const admin = adminClient(bridge.agent);
+    const names = Array.from({ length: 80 }, (_, i) => `burst-${i}`);
+    for (let i = 0; i < names.length; i += 10) {
+      const created = await Promise.all(
+        names.slice(i, i + 10).map((name) =>
+          admin.post('/api/v1/datasources', {
+            name,
+            type: 'http',
+            http: { baseUrl: bridge.upstream.url, allowedMethods: ['GET'] },
+          }),
+        ),
+      );
+      for (const { status } of created) expect(status).toBe(201);
+    }
+    const deadline = Date.now() + 10_000;
+    while (registry.get(bridge.agentId)?.catalog.length !== names.length + 1) {
+      if (Date.now() > deadline) throw new Error('catalog did not follow');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(registry.get(bridge.agentId)?.id).toBe(sessionId);
   });
 
   it(`drops a silent peer ${DEAD_AFTER_MS} ms after the last frame it sent, not a beat later`, async () => {
