@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '../shared/config/config.module';
 import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
+import { LifecycleModule } from '../shared/lifecycle/lifecycle.module';
 import { LoggingModule } from '../shared/logging/logging.module';
 import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import type { AgentConfig } from './agent.config';
@@ -22,6 +23,7 @@ export class AgentModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(AGENT_SCHEMA),
         HealthModule,
+        LifecycleModule,
         AdminAuthModule,
         DatasourcesModule,
         DataLogModule,

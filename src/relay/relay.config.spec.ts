@@ -113,4 +113,22 @@ describe('RelayConfig identity settings', () => {
       'ADMIN_PASSWORD must not equal ADMIN_USERNAME',
     ]);
   });
+
+  it('has slow-client deadlines suited to a gateway, and keeps them consistent', () => {
+    expect(loadRelayConfig({})).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 15_000,
+      HTTP_REQUEST_TIMEOUT_MS: 0,
+      HTTP_CONNECTIONS_CHECK_MS: 2_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 10_000,
+      TUNNEL_MAX_FRAMES_PER_S: 50_000,
+      TUNNEL_MAX_CONTROL_FRAMES_PER_S: 20,
+    });
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_CONNECTIONS_CHECK_MS: '0' })).toEqual([
+      expect.stringContaining('HTTP_HEADERS_TIMEOUT_MS'),
+      expect.stringContaining('HTTP_CONNECTIONS_CHECK_MS'),
+    ]);
+    expect(
+      problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '5000' }),
+    ).toEqual(['HTTP_REQUEST_TIMEOUT_MS must be 0 or at least HTTP_HEADERS_TIMEOUT_MS']);
+  });
 });

@@ -131,6 +131,20 @@ export class RelayConfig extends AppConfig {
   @Max(300_000)
   TUNNEL_HEARTBEAT_MS = 10_000;
 
+  /** Frames per second one agent may send, any type (bursts of twice that); past it: 1008. */
+  @EnvInt()
+  @IsInt()
+  @Min(1_000)
+  @Max(10_000_000)
+  TUNNEL_MAX_FRAMES_PER_S = 50_000;
+
+  /** PING, CATALOG and other connection-level frames per second (bursts of ten times that). */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  TUNNEL_MAX_CONTROL_FRAMES_PER_S = 20;
+
   /** Largest DATA payload per frame (also the WebSocket max message size, plus a header). */
   @EnvInt()
   @IsInt()

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '../shared/config/config.module';
 import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
+import { LifecycleModule } from '../shared/lifecycle/lifecycle.module';
 import { LoggingModule } from '../shared/logging/logging.module';
 import { IdentityModule } from './identity.module';
 import { OperationsModule } from './operations/operations.module';
@@ -23,6 +24,7 @@ export class RelayModule {
         LoggingModule.forRoot(config, PROXY_ROUTES),
         DatabaseModule.forRoot(RELAY_SCHEMA),
         HealthModule,
+        LifecycleModule,
         IdentityModule,
         TunnelModule,
         ProxyModule,

@@ -1,4 +1,10 @@
-import { decodeSegments, findPathProblem, findQueryProblem, isUnderPrefix } from './request-path';
+import {
+  decodeSegments,
+  findPathProblem,
+  findQueryProblem,
+  isUnderPrefix,
+  normalizePath,
+} from './request-path';
 
 describe('findPathProblem', () => {
   it.each([
@@ -48,6 +54,45 @@ describe('findPathProblem', () => {
     ['/' + 'a'.repeat(9000), /too long/],
   ])('refuses %j', (path, reason) => {
     expect(findPathProblem(path)).toMatch(reason);
+  });
+});
+
+describe('findPathProblem and UTF-8', () => {
+  it.each([
+    ['/api/%c0%ae%c0%ae/admin', 'overlong "."'],
+    ['/api/%c0%af', 'overlong "/"'],
+    ['/api/%e0%80%ae', 'three-byte overlong "."'],
+    ['/api/%f0%80%80%af', 'four-byte overlong "/"'],
+    ['/api/%80', 'lone continuation byte'],
+    ['/api/x%bf', 'lone continuation byte after ASCII'],
+    ['/api/%ff', '0xff'],
+    ['/api/%fe%ff', 'byte-order bytes'],
+    ['/api/%c3', 'truncated sequence'],
+    ['/api/%c3x', 'lead byte without continuation'],
+    ['/api/%ed%a0%80', 'UTF-16 surrogate'],
+    ['/api/%f4%90%80%80', 'above U+10FFFF'],
+  ])('refuses %j (%s)', (path) => {
+    expect(findPathProblem(path)).toMatch(/valid UTF-8/);
+  });
+
+  it.each(['/caf%C3%A9', '/caf%c3%a9', '/%E2%82%AC/%F0%9F%98%80', '/api/%7e%41'])(
+    'accepts shortest-form UTF-8 %j',
+    (path) => {
+      expect(findPathProblem(path)).toBeUndefined();
+    },
+  );
+});
+
+describe('normalizePath', () => {
+  it('unescapes unreserved characters and upper-cases the other escapes', () => {
+    expect(normalizePath('/%61pi/%7Euser/caf%c3%a9')).toBe('/api/~user/caf%C3%A9');
+    expect(normalizePath('/a%20b')).toBe('/a%20b');
+    expect(normalizePath('/plain/path')).toBe('/plain/path');
+  });
+
+  it('makes an encoded spelling of an allowed prefix match it, and nothing else', () => {
+    expect(isUnderPrefix(normalizePath('/%61%70%69/orders'), ['/api/'])).toBe(true);
+    expect(isUnderPrefix(normalizePath('/%61dmin/x'), ['/api/'])).toBe(false);
   });
 });
 

@@ -34,6 +34,11 @@ export function findPathProblem(raw: string): string | undefined {
     return 'path contains a character that must be percent-encoded or is refused (control, space, NUL, CR/LF, "?", "#")';
   const escapeProblem = findEscapeProblem(raw, isForbiddenEncodedByte);
   if (escapeProblem) return escapeProblem;
+  if (raw.includes('%') && !isValidUtf8(percentDecode(raw))) {
+    // Overlong forms (`%c0%ae`), lone continuation bytes and `%ff` decode to `.` or `/` in
+    // lenient decoders; only shortest-form UTF-8 has one meaning everywhere.
+    return 'percent-escapes must decode to valid UTF-8';
+  }
   const segments = raw.slice(1).split('/');
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
@@ -78,6 +83,46 @@ function describeByte(byte: number): string {
     default:
       return 'control character';
   }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** Letters, digits, '-', '_', '~': the unreserved characters that may travel encoded ('.' may not). */
+const UNRESERVED_BYTE = /^[A-Za-z0-9\-_~]$/;
+
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    STRICT_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes a raw path stands for; escapes must already be well formed. */
+function percentDecode(raw: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '%') {
+      bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(raw.charCodeAt(i));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The one spelling of a path that passed `findPathProblem` (RFC 3986 section 6.2.2):
+ * unreserved characters unescaped, other escapes in upper case. Prefix checks compare this
+ * form, and it is what the upstream receives, so both see the same path.
+ */
+export function normalizePath(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  return raw.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED_BYTE.test(char) ? char : escape.toUpperCase();
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
+import { auditTime, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { APP_VERSION } from '../../shared/config/app-version';
 import { HealthService } from '../../shared/health/health.service';
@@ -33,6 +33,11 @@ import type { TunnelState, TunnelStatus } from './tunnel-status';
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const STABLE_AFTER_MS = 30_000;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * Catalog changes within this long go out as one CATALOG (the latest): a script creating
+ * hundreds of datasources must not spend the relay's control-frame budget (20/s).
+ */
+const CATALOG_COALESCE_MS = 100;
 
 /**
  * Keeps the agent's one tunnel to the relay up: trade credentials for a token, open the
@@ -71,7 +76,9 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     this.health.register({ name: 'tunnel', check: async () => this.assertConnected() });
     this.subscriptions = [
-      this.catalog.changes.subscribe((entries) => this.connection?.sendCatalog(entries)),
+      this.catalog.changes
+        .pipe(auditTime(CATALOG_COALESCE_MS))
+        .subscribe((entries) => this.connection?.sendCatalog(entries)),
       this.settingsSource.changes.subscribe(() => this.reconnectNow('connection settings changed')),
     ];
     this.loop = this.run();

@@ -11,6 +11,7 @@ import { isRelayableErrorStatus, isRelayableStatus } from './response-status-pol
 /** How each way a call can fail reaches the caller. */
 const FAILURES: Record<string, [number, string]> = {
   [TunnelErrorCode.AgentDisconnected]: [502, TunnelErrorCode.AgentDisconnected],
+  [TunnelErrorCode.RelayShutdown]: [503, TunnelErrorCode.RelayShutdown],
   [ResetCode.DEADLINE_EXCEEDED]: [504, TunnelErrorCode.UpstreamTimeout],
   [ResetCode.DATASOURCE_NOT_FOUND]: [404, 'DATASOURCE_NOT_FOUND'],
   [ResetCode.OPERATION_NOT_ALLOWED]: [403, 'OPERATION_NOT_ALLOWED'],

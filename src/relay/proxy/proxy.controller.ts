@@ -39,8 +39,9 @@ export class ProxyController {
   @ApiResponse({
     status: 403,
     description:
-      'GRANT_REQUIRED: the caller has no grant for this; ACCESS_REVOKED: the access was ' +
-      'revoked during the call (an answer already under way is cut off instead)',
+      'GRANT_REQUIRED: the caller has no grant for this (checked first: the same answer whether ' +
+      'the agent or datasource exists or is online); ACCESS_REVOKED: the access was revoked ' +
+      'during the call (an answer already under way is cut off instead)',
   })
   @ApiResponse({ status: 404, description: 'AGENT_NOT_FOUND or DATASOURCE_NOT_FOUND' })
   @ApiResponse({ status: 431, description: 'HEADERS_TOO_LARGE' })
@@ -52,7 +53,10 @@ export class ProxyController {
   })
   @ApiResponse({
     status: 503,
-    description: "AGENT_OFFLINE, AGENT_BUSY, or DATABASE_UNAVAILABLE (the relay's own database)",
+    description:
+      "AGENT_OFFLINE, AGENT_BUSY, DATABASE_UNAVAILABLE (the relay's own database), " +
+      'RELAY_DRAINING (shutting down, call not started) or RELAY_SHUTDOWN (shut down before ' +
+      'the call finished)',
   })
   @ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT' })
   async forward(

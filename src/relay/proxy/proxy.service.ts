@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject } from 'rxjs';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
+import { ShutdownDrain } from '../../shared/lifecycle/shutdown-drain';
 import type { OpenPayload } from '../../shared/protocol';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 import { AgentsService } from '../agents/agents.service';
@@ -44,6 +45,7 @@ export class ProxyService {
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
     private readonly holds: LiveHolds,
+    private readonly shutdown: ShutdownDrain,
   ) {}
 
   /** Checks the call may go ahead, then streams it through the agent's tunnel. */
@@ -54,14 +56,19 @@ export class ProxyService {
     target: ProxyTarget,
     requestId: string,
   ): Promise<void> {
+    if (this.shutdown.draining) throw draining();
     const method = req.method!; // always set on a server's request
-    const session = await this.liveSession(target.agentId);
-    const operation = this.operationOf(session, target.datasource, method);
-    if (!(await this.grants.check(principal, target.agentId, target.datasource, operation))) {
-      const message = `No grant for ${operation} on ${target.datasource}`;
+    const live = this.tunnels.get(target.agentId);
+    const known = live ? this.operationOf(live, target.datasource, method) : undefined;
+    // Before anything that tells whether the agent exists or is online: a caller without a
+    // grant gets the same 403 for an online, offline or unknown agent or datasource.
+    if (!(await this.granted(principal, target, method, known))) {
+      const message = `No grant for ${method} on ${target.datasource}`;
       await this.auditGrantDenial(principal, target, method, message);
       throw new AppException(TunnelErrorCode.GrantRequired, message, 403);
     }
+    const session = live ?? (await this.offline(target.agentId));
+    const operation = this.operationOf(session, target.datasource, method);
     if (!session.hasCapacity) {
       throw new AppException(TunnelErrorCode.AgentBusy, 'Agent has too many calls in flight', 503);
     }
@@ -139,9 +146,25 @@ export class ProxyService {
     );
   }
 
-  private async liveSession(agentId: string): Promise<TunnelSession> {
-    const session = this.tunnels.get(agentId);
-    if (session) return session;
+  /**
+   * With the agent offline its catalog, and so whether the datasource is SQL (granted as
+   * `query`), is unknown: a grant of either kind lets the caller learn that it is offline.
+   */
+  private async granted(
+    principal: Principal,
+    target: ProxyTarget,
+    method: string,
+    operation: string | undefined,
+  ): Promise<boolean> {
+    const { agentId, datasource } = target;
+    if (operation) return this.grants.check(principal, agentId, datasource, operation);
+    return (
+      (await this.grants.check(principal, agentId, datasource, method.toUpperCase())) ||
+      (await this.grants.check(principal, agentId, datasource, 'query'))
+    );
+  }
+
+  private async offline(agentId: string): Promise<never> {
     if (await this.agents.findById(agentId)) {
       throw new AppException(TunnelErrorCode.AgentOffline, 'Agent is not connected', 503);
     }
@@ -162,6 +185,17 @@ export class ProxyService {
       throw new AppException(TunnelErrorCode.HeadersTooLarge, 'Request head too large', 431);
     }
   }
+}
+
+/** `Connection: close`, so the caller's next call opens a connection to a live instance. */
+function draining(): AppException {
+  return new AppException(
+    TunnelErrorCode.RelayDraining,
+    'The relay is shutting down; retry the call',
+    503,
+    undefined,
+    { 'Retry-After': '1', Connection: 'close' },
+  );
 }
 
 function hasRequestBody(req: IncomingMessage): boolean {

@@ -94,6 +94,13 @@ export class RelayStream {
     this.finish();
   }
 
+  /** The relay ends the call (shutdown): the agent stops its work, the caller gets `code`. */
+  end(code: string, message: string): void {
+    if (this.done) return;
+    this.cancel(ResetCode.CANCELLED, message);
+    this.listener.onReset(code, message);
+  }
+
   /** The connection is gone: the call fails without telling the (absent) agent. */
   abort(code: string, message: string): void {
     if (this.done) return;

@@ -10,4 +10,8 @@ export enum TunnelErrorCode {
   AgentBadResponse = 'AGENT_BAD_RESPONSE',
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
   GrantRequired = 'GRANT_REQUIRED',
+  /** The relay is shutting down: the call was not started; retry (another instance). */
+  RelayDraining = 'RELAY_DRAINING',
+  /** The relay shut down before the call finished (SHUTDOWN_TIMEOUT_MS passed). */
+  RelayShutdown = 'RELAY_SHUTDOWN',
 }

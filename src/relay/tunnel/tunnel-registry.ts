@@ -7,9 +7,11 @@ import {
 } from '@nestjs/common';
 import { Subject, type Subscription } from 'rxjs';
 import type WebSocket from 'ws';
+import { ShutdownDrain } from '../../shared/lifecycle/shutdown-drain';
 import { CloseCode } from '../../shared/protocol';
 import { AgentsService } from '../agents/agents.service';
 import { RelayConfig } from '../relay.config';
+import { TunnelErrorCode } from './tunnel-error-code';
 import { TunnelSession, type SessionIdentity } from './tunnel-session';
 
 export type TunnelEvent =
@@ -18,7 +20,8 @@ export type TunnelEvent =
   | { type: 'catalog'; session: TunnelSession };
 
 const HELLO_TIMEOUT_MS = 10_000;
-const DRAIN_GRACE_MS = 1_000;
+/** After the calls have drained: time for agents to act on GOAWAY and close themselves. */
+const GOAWAY_GRACE_MS = 1_000;
 
 /**
  * Live agent sessions, one per agent id: a newer connection replaces the older one, and a
@@ -36,9 +39,21 @@ export class TunnelRegistry implements OnModuleInit, OnModuleDestroy, BeforeAppl
   constructor(
     private readonly config: RelayConfig,
     private readonly agents: AgentsService,
+    private readonly shutdown: ShutdownDrain,
   ) {}
 
   onModuleInit(): void {
+    this.shutdown.register({
+      inFlight: () => this.list().reduce((sum, session) => sum + session.streamsInFlight, 0),
+      endRemaining: () => {
+        for (const session of this.list()) {
+          session.endStreams(
+            TunnelErrorCode.RelayShutdown,
+            'The relay shut down before the call finished',
+          );
+        }
+      },
+    });
     this.revocations = this.agents.revocations.subscribe(({ agentId, reason }) => {
       this.sessions.get(agentId)?.close(CloseCode.AGENT_DISABLED, `agent credentials ${reason}`);
     });
@@ -49,12 +64,15 @@ export class TunnelRegistry implements OnModuleInit, OnModuleDestroy, BeforeAppl
     this.eventsSubject.complete();
   }
 
-  /** Tells every agent to reconnect elsewhere, then closes their sessions. */
+  /**
+   * Tells every agent to reconnect elsewhere, then closes their sessions. Calls in flight
+   * have had their SHUTDOWN_TIMEOUT_MS already (ShutdownDrain runs before Nest's hooks).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     const live = [...this.sessions.values()];
     if (live.length === 0) return;
     for (const session of live) session.drain('relay shutting down');
-    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, 1_000)));
+    await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
     for (const session of live) session.close(CloseCode.GOING_AWAY, 'relay shutting down');
   }
 
@@ -88,6 +106,14 @@ export class TunnelRegistry implements OnModuleInit, OnModuleDestroy, BeforeAppl
         initialWindow: this.config.TUNNEL_STREAM_WINDOW_BYTES,
         maxBufferedBytes: this.config.TUNNEL_MAX_BUFFERED_BYTES,
         helloTimeoutMs: HELLO_TIMEOUT_MS,
+        frameRate: {
+          perSecond: this.config.TUNNEL_MAX_FRAMES_PER_S,
+          burst: 2 * this.config.TUNNEL_MAX_FRAMES_PER_S,
+        },
+        controlFrameRate: {
+          perSecond: this.config.TUNNEL_MAX_CONTROL_FRAMES_PER_S,
+          burst: 10 * this.config.TUNNEL_MAX_CONTROL_FRAMES_PER_S,
+        },
       },
       {
         onReady: (ready) => this.register(ready),

@@ -12,6 +12,7 @@ import {
   ProtocolErrorCode,
   type DatasourceCatalogEntry,
   type Frame,
+  type FrameRate,
   type HelloPayload,
   type OpenPayload,
 } from '../../shared/protocol';
@@ -26,6 +27,8 @@ export interface SessionLimits {
   initialWindow: number;
   maxBufferedBytes: number;
   helloTimeoutMs: number;
+  frameRate?: FrameRate;
+  controlFrameRate?: FrameRate;
 }
 
 export interface SessionIdentity {
@@ -72,6 +75,8 @@ export class TunnelSession {
         maxFrameSize: limits.maxFrameSize,
         maxBufferedBytes: limits.maxBufferedBytes,
         heartbeatIntervalMs: limits.heartbeatIntervalMs,
+        frameRate: limits.frameRate,
+        controlFrameRate: limits.controlFrameRate,
       },
       {
         onFrame: (frame) => this.handle(frame),
@@ -132,6 +137,11 @@ export class TunnelSession {
       streamId: 0,
       payload: { code: 'GOING_AWAY', message },
     });
+  }
+
+  /** Ends every call in flight here, telling the agent and answering callers with `code`. */
+  endStreams(code: string, message: string): void {
+    for (const stream of [...this.streams.values()]) stream.end(code, message);
   }
 
   /** Stops routing calls here at once; the close handshake finishes in the background. */

@@ -55,6 +55,37 @@ export abstract class AppConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** A client must have sent its whole request head within this long, or gets 408. */
+  @EnvInt()
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  HTTP_HEADERS_TIMEOUT_MS = 15_000;
+
+  /**
+   * Whole-request deadline (head and body); 0: none. Off by default: it would cut long
+   * uploads, which the proxy's per-gap PROXY_TIMEOUT_MS already bounds.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  HTTP_REQUEST_TIMEOUT_MS = 0;
+
+  /** How often the server looks for requests past those deadlines (their granularity). */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  HTTP_CONNECTIONS_CHECK_MS = 2_000;
+
+  /** An idle keep-alive connection is closed after this long. */
+  @EnvInt()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 10_000;
+
   /** Serve HTTPS (and wss:// for the tunnel) with this PEM certificate chain... */
   @IsOptional()
   @IsString()
@@ -73,6 +104,12 @@ export abstract class AppConfig {
   finalize(): string[] {
     if (Boolean(this.TLS_CERT_FILE) !== Boolean(this.TLS_KEY_FILE)) {
       return ['TLS_CERT_FILE and TLS_KEY_FILE must be set together'];
+    }
+    if (
+      this.HTTP_REQUEST_TIMEOUT_MS > 0 &&
+      this.HTTP_REQUEST_TIMEOUT_MS < this.HTTP_HEADERS_TIMEOUT_MS
+    ) {
+      return ['HTTP_REQUEST_TIMEOUT_MS must be 0 or at least HTTP_HEADERS_TIMEOUT_MS'];
     }
     return [];
   }

@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/app.config';
 import { AppExceptionFilter } from '../errors/app-exception.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { httpServerLimits, LimitedExpressAdapter } from './http-server-limits';
 import { jsonBody } from './json-body';
 
 export interface ApiDescription {
@@ -37,7 +38,8 @@ export async function createHttpApp(
   api: ApiDescription,
   options: HttpAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+  const adapter = new LimitedExpressAdapter(httpServerLimits(config));
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, adapter, {
     httpsOptions: config.TLS_CERT_FILE
       ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE!) }
       : undefined,

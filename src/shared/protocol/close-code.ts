@@ -1,6 +1,8 @@
 /** WebSocket close codes used by the tunnel (1xxx from RFC 6455, 4xxx application-defined). */
 export const CloseCode = {
   PROTOCOL_ERROR: 1002,
+  /** The peer sent frames faster than its budget allows (a flood). */
+  POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
   /** Another connection authenticated as the same agent; the old one is closed. */

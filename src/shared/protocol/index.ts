@@ -43,3 +43,5 @@ export * from './protocol-limits';
 export { isHttpToken, isValidHeaderName, isValidHeaderValue } from './payload-schema';
 export { DATASOURCE_NAME_PATTERN } from './payload-validators';
 export { ReceiveWindow, SendWindow } from './stream-window';
+export { FrameBudget } from './frame-budget';
+export type { FrameRate } from './frame-budget';

@@ -7,6 +7,7 @@ describe('ProtocolError', () => {
     [ProtocolErrorCode.FLOW_CONTROL_ERROR, CloseCode.PROTOCOL_ERROR],
     [ProtocolErrorCode.FRAME_TOO_LARGE, CloseCode.MESSAGE_TOO_BIG],
     [ProtocolErrorCode.INCOMPATIBLE_VERSION, CloseCode.INCOMPATIBLE_VERSION],
+    [ProtocolErrorCode.FRAME_RATE_EXCEEDED, CloseCode.POLICY_VIOLATION],
   ])('maps %s to close code %d', (code, closeCode) => {
     const error = new ProtocolError(code, 'boom', { streamId: 3 });
     expect(error).toBeInstanceOf(Error);
@@ -18,6 +19,7 @@ describe('ProtocolError', () => {
   it('uses the agreed close code values', () => {
     expect(CloseCode).toEqual({
       PROTOCOL_ERROR: 1002,
+      POLICY_VIOLATION: 1008,
       MESSAGE_TOO_BIG: 1009,
       INTERNAL_ERROR: 1011,
       REPLACED_BY_NEW_SESSION: 4000,

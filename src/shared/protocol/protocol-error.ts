@@ -5,6 +5,7 @@ export const ProtocolErrorCode = {
   FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
   FLOW_CONTROL_ERROR: 'FLOW_CONTROL_ERROR',
   INCOMPATIBLE_VERSION: 'INCOMPATIBLE_VERSION',
+  FRAME_RATE_EXCEEDED: 'FRAME_RATE_EXCEEDED',
 } as const;
 
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
@@ -14,6 +15,7 @@ const CLOSE_CODE_BY_ERROR: Record<ProtocolErrorCode, CloseCode> = {
   FRAME_TOO_LARGE: CloseCode.MESSAGE_TOO_BIG,
   FLOW_CONTROL_ERROR: CloseCode.PROTOCOL_ERROR,
   INCOMPATIBLE_VERSION: CloseCode.INCOMPATIBLE_VERSION,
+  FRAME_RATE_EXCEEDED: CloseCode.POLICY_VIOLATION,
 };
 
 export interface ProtocolErrorOptions {

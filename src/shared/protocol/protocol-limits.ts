@@ -18,6 +18,18 @@ export const DEFAULT_MAX_MESSAGE_SIZE = DEFAULT_MAX_FRAME_SIZE + FRAME_HEADER_SI
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 256;
 
+/**
+ * Frames per second a peer may send on one tunnel, any type. Far above what heavy traffic
+ * needs (a 64 KiB DATA frame each: 3 GiB/s; the relay serves a few thousand calls a second),
+ * low enough that empty frames cannot keep a loop busy for free.
+ */
+export const DEFAULT_FRAME_RATE = { perSecond: 50_000, burst: 100_000 };
+/**
+ * Connection-level frames (PING, PONG, CATALOG, GOAWAY, HELLO, and WebSocket pings) per
+ * second: a peer sends one PING per heartbeat and a CATALOG per datasource change.
+ */
+export const DEFAULT_CONTROL_FRAME_RATE = { perSecond: 20, burst: 200 };
+
 /** Same ceiling as HTTP/2: keeps window arithmetic inside a signed 32-bit integer. */
 export const MAX_WINDOW_SIZE = 0x7fffffff;
 /** Bounds for HELLO_ACK.maxFrameSize (HTTP/2 uses the same range). */

@@ -4,13 +4,17 @@ import type WebSocket from 'ws';
 import { writeDataFrame } from './websocket-data-frame';
 import {
   CloseCode,
+  DEFAULT_CONTROL_FRAME_RATE,
+  DEFAULT_FRAME_RATE,
   decodeFrame,
   encodeFrame,
   FRAME_HEADER_SIZE,
+  FrameBudget,
   FrameType,
   ProtocolError,
   ProtocolErrorCode,
   type Frame,
+  type FrameRate,
 } from '../protocol';
 
 export interface FrameSocketOptions {
@@ -18,6 +22,10 @@ export interface FrameSocketOptions {
   /** Above this many bytes queued on the socket, senders of bodies wait for 'drain'. */
   maxBufferedBytes: number;
   heartbeatIntervalMs: number;
+  /** Frames of any type the peer may send (default DEFAULT_FRAME_RATE). */
+  frameRate?: FrameRate;
+  /** Connection-level frames and WebSocket pings (default DEFAULT_CONTROL_FRAME_RATE). */
+  controlFrameRate?: FrameRate;
 }
 
 export interface FrameSocketEvents {
@@ -31,6 +39,15 @@ const PING_SIZE = 8;
 const CORK_LIMIT = 64 * 1024;
 /** A peer silent for this many heartbeat intervals is taken for dead. */
 const DEAD_AFTER_INTERVALS = 2.5;
+/** Frames that concern the connection, not a stream: each may cost this side a reply. */
+const CONTROL_FRAMES: ReadonlySet<FrameType> = new Set([
+  FrameType.HELLO,
+  FrameType.HELLO_ACK,
+  FrameType.GOAWAY,
+  FrameType.PING,
+  FrameType.PONG,
+  FrameType.CATALOG,
+]);
 
 /**
  * One tunnel WebSocket seen as a stream of protocol frames: decodes and validates what
@@ -46,7 +63,11 @@ export class FrameSocket {
   private corkedBytes = 0;
   private drainWaiters: Array<() => void> = [];
   private heartbeat?: NodeJS.Timeout;
+  /** Fires when the peer's silence reaches the dead-peer bound (see checkLiveness). */
+  private watchdog?: NodeJS.Timeout;
   private lastHeard = Date.now();
+  private readonly frameBudget: FrameBudget;
+  private readonly controlBudget: FrameBudget;
   private closed = false;
   private readonly pingsInFlight = new Map<string, number>();
   rttMs: number | undefined;
@@ -62,10 +83,17 @@ export class FrameSocket {
     const internals = ws as unknown as { _socket: Socket; _isServer: boolean };
     this.socket = internals._socket;
     this.masked = !internals._isServer;
+    this.frameBudget = new FrameBudget(options.frameRate ?? DEFAULT_FRAME_RATE);
+    this.controlBudget = new FrameBudget(options.controlFrameRate ?? DEFAULT_CONTROL_FRAME_RATE);
     this.socket.on('drain', () => this.wakeDrainWaiters());
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', (code, reason) => this.handleClose(code, reason.toString()));
     ws.on('error', () => undefined);
+    // `ws` answers WebSocket pings itself; they are control frames all the same.
+    ws.on('ping', () => {
+      this.lastHeard = Date.now();
+      if (!this.controlBudget.take()) this.flooded('WebSocket pings');
+    });
     this.scheduleHeartbeat(options.heartbeatIntervalMs);
   }
 
@@ -142,7 +170,11 @@ export class FrameSocket {
       if (!isBinary) {
         throw new ProtocolError(ProtocolErrorCode.PROTOCOL_ERROR, 'text messages are not allowed');
       }
+      if (!this.frameBudget.take()) throw floodError('frames');
       const frame = decodeFrame(data, { maxFrameSize: this.options.maxFrameSize });
+      if (CONTROL_FRAMES.has(frame.type) && !this.controlBudget.take()) {
+        throw floodError('control frames');
+      }
       if (frame.type === FrameType.PING) {
         this.sendFrame({ type: FrameType.PONG, streamId: 0, payload: frame.payload });
       } else if (frame.type === FrameType.PONG) {
@@ -160,6 +192,11 @@ export class FrameSocket {
     }
   }
 
+  private flooded(what: string): void {
+    const error = floodError(what);
+    this.close(error.closeCode, `${error.code}: ${error.message}`);
+  }
+
   private recordPong(payload: Buffer): void {
     const sentAt = this.pingsInFlight.get(payload.toString('hex'));
     if (sentAt === undefined) return;
@@ -170,16 +207,36 @@ export class FrameSocket {
 
   private scheduleHeartbeat(intervalMs: number): void {
     this.stopHeartbeat();
-    this.heartbeat = setInterval(() => this.beat(intervalMs), intervalMs);
+    this.heartbeat = setInterval(() => this.beat(), intervalMs);
     this.heartbeat.unref();
+    this.armWatchdog();
   }
 
-  private beat(intervalMs: number): void {
-    if (Date.now() - this.lastHeard > intervalMs * DEAD_AFTER_INTERVALS) {
+  /**
+   * Armed for the moment the silence would reach the bound, not checked once a beat: a
+   * per-beat check let a dead peer live up to one more period than the documented 2.5.
+   * Frames only move `lastHeard`; the timer re-arms itself when it finds the peer spoke.
+   */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    const deadAfterMs = this.options.heartbeatIntervalMs * DEAD_AFTER_INTERVALS;
+    const dueIn = Math.max(0, this.lastHeard + deadAfterMs - Date.now());
+    this.watchdog = setTimeout(this.checkLiveness, dueIn);
+    this.watchdog.unref();
+  }
+
+  private readonly checkLiveness = (): void => {
+    if (this.closed) return;
+    const deadAfterMs = this.options.heartbeatIntervalMs * DEAD_AFTER_INTERVALS;
+    if (Date.now() - this.lastHeard >= deadAfterMs) {
       this.close(CloseCode.GOING_AWAY, 'heartbeat timeout');
       this.terminate();
       return;
     }
+    this.armWatchdog();
+  };
+
+  private beat(): void {
     const payload = randomBytes(PING_SIZE);
     if (this.pingsInFlight.size > 16) this.pingsInFlight.clear();
     this.pingsInFlight.set(payload.toString('hex'), Number(process.hrtime.bigint()));
@@ -188,7 +245,9 @@ export class FrameSocket {
 
   private stopHeartbeat(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    clearTimeout(this.watchdog);
     this.heartbeat = undefined;
+    this.watchdog = undefined;
   }
 
   private corkFor(bytes: number): void {
@@ -226,4 +285,8 @@ export class FrameSocket {
     this.wakeDrainWaiters();
     this.events.onClose(code, reason);
   }
+}
+
+function floodError(what: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.FRAME_RATE_EXCEEDED, `too many ${what}`);
 }

@@ -8,7 +8,7 @@ import type { DatasourceCall, DatasourceReply } from '../datasource-call';
 import { DatasourceErrorCode } from '../datasource-error-code';
 import type { DatasourceHandler } from '../datasource-handler';
 import type { HttpSourceConfig } from '../datasource.types';
-import { findPathProblem, findQueryProblem, isUnderPrefix } from '../request-path';
+import { findPathProblem, findQueryProblem, isUnderPrefix, normalizePath } from '../request-path';
 import { callerResponseHeaders, upstreamRequestHeaders } from './header-rules';
 import { relativeRedirect } from './redirect-rule';
 import { upstreamFailure, upstreamTimeout } from './upstream-failure';
@@ -23,6 +23,7 @@ const REACHABILITY_TIMEOUT_MS = 10_000;
 export class HttpDatasource implements DatasourceHandler {
   private readonly base: URL;
   private readonly basePath: string;
+  private readonly allowedPrefixes: string[];
   private agent?: Promise<http.Agent>;
   private inFlight = 0;
   private closing = false;
@@ -30,6 +31,7 @@ export class HttpDatasource implements DatasourceHandler {
   constructor(private readonly config: HttpSourceConfig) {
     this.base = new URL(config.baseUrl);
     this.basePath = this.base.pathname.replace(/\/$/, '');
+    this.allowedPrefixes = config.allowedPathPrefixes.map(normalizePath);
   }
 
   async handle(call: DatasourceCall): Promise<DatasourceReply> {
@@ -45,7 +47,8 @@ export class HttpDatasource implements DatasourceHandler {
     }
     const problem = findPathProblem(call.path) ?? findQueryProblem(call.query);
     if (problem) throw new AppException(DatasourceErrorCode.InvalidPath, problem, 400);
-    if (!isUnderPrefix(call.path, this.config.allowedPathPrefixes)) {
+    const requested = normalizePath(call.path);
+    if (!isUnderPrefix(requested, this.allowedPrefixes)) {
       throw new AppException(
         DatasourceErrorCode.PathNotAllowed,
         'The path is outside the prefixes this datasource allows',
@@ -60,7 +63,7 @@ export class HttpDatasource implements DatasourceHandler {
       throw payloadTooLarge(this.config.maxBodyBytes);
     }
     const agent = await this.getAgent();
-    const path = `${this.basePath}${call.path}${call.query ? `?${call.query}` : ''}`;
+    const path = `${this.basePath}${requested}${call.query ? `?${call.query}` : ''}`;
     return this.forward(call, method, path, agent);
   }
 
