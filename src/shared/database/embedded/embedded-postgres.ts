@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +28,11 @@ export interface EmbeddedPostgresOptions {
    * instead of refusing (the admin CLI beside a running relay).
    */
   joinRunning?: boolean;
+  /**
+   * Also listen on TCP, trust authentication included: only for stand-ins of an intranet
+   * database (the demo's sample database, tests), never for a gateway's own data.
+   */
+  tcp?: { host: string; port: number /** 0: a free one */ };
 }
 
 const PORT = 5432;
@@ -77,13 +83,16 @@ export class EmbeddedPostgres {
     this.lock = new DataFolderLock(this.dir);
   }
 
+  /** The port number: the TCP one when listening on TCP, else the one naming the socket file. */
+  private port = PORT;
+
   async start(): Promise<EmbeddedConnection> {
     const owner = postgresOsUser();
     await prepareDataFolder(this.dir, owner);
     const joined = this.options.joinRunning ? this.runningServer() : undefined;
     if (joined) {
       this.joined = true;
-      return { host: joined, port: PORT };
+      return { host: joined, port: this.port };
     }
     this.lock.acquire(this.options.role);
     try {
@@ -94,10 +103,11 @@ export class EmbeddedPostgres {
       this.warnAboutPgliteData();
       if (!existsSync(join(this.pgdata, 'PG_VERSION'))) await this.initCluster();
       await this.writeSettings();
+      if (this.options.tcp) this.port = await tcpPort(this.options.tcp);
       this.socketDir = await this.chooseSocketDir();
       this.lock.update(this.socketDir);
       await this.spawnServer();
-      return { host: this.socketDir, port: PORT };
+      return { host: this.socketDir, port: this.port };
     } catch (error) {
       await this.stop();
       throw error;
@@ -163,13 +173,27 @@ export class EmbeddedPostgres {
   /** Rewritten at each start, so an upgrade brings its settings; postgresql.auto.conf wins. */
   private async writeSettings(): Promise<void> {
     const lines = Object.entries(EMBEDDED_SETTINGS).map(([name, value]) => `${name} = '${value}'`);
-    const file = join(this.pgdata, SETTINGS_FILE);
-    await writeFile(file, `# written by intrabridge at each start\n${lines.join('\n')}\n`);
+    await this.writeOwned(
+      SETTINGS_FILE,
+      `# written by intrabridge at each start\n${lines.join('\n')}\n`,
+    );
+    // Who may connect: whoever reaches the socket (the folder's permissions decide), and
+    // on TCP, only for a stand-in database, anyone who reaches the port.
+    const hba = ['local all all trust', ...(this.options.tcp ? ['host all all all trust'] : [])];
+    await this.writeOwned(
+      'pg_hba.conf',
+      `# written by intrabridge at each start\n${hba.join('\n')}\n`,
+    );
+  }
+
+  private async writeOwned(name: string, content: string): Promise<void> {
+    const file = join(this.pgdata, name);
+    await writeFile(file, content, { mode: 0o600 });
     if (this.launch?.owner) await chown(file, this.launch.owner.uid, this.launch.owner.gid);
   }
 
   private async chooseSocketDir(): Promise<string> {
-    if (join(this.pgdata, `.s.PGSQL.${PORT}`).length <= MAX_SOCKET_PATH) return this.pgdata;
+    if (join(this.pgdata, `.s.PGSQL.${this.port}`).length <= MAX_SOCKET_PATH) return this.pgdata;
     // A deep DATA_DIR: a private folder of our own under the temp folder instead.
     this.tempSocketDir = await mkdtemp(join(tmpdir(), 'ib-pg-'));
     const owner = this.launch?.owner;
@@ -190,11 +214,11 @@ export class EmbeddedPostgres {
         this.pgdata,
         // Not in a settings file: no ALTER SYSTEM may open a TCP port to a trust-auth server.
         '-c',
-        'listen_addresses=',
+        `listen_addresses=${this.options.tcp?.host ?? ''}`,
         '-c',
         `unix_socket_directories=${this.socketDir}`,
         '-c',
-        `port=${PORT}`,
+        `port=${this.port}`,
       ],
       {
         ...(owner && { uid: owner.uid, gid: owner.gid }),
@@ -208,7 +232,7 @@ export class EmbeddedPostgres {
     this.child = child;
     // The server must not keep this process alive; stop() ends it, as does our exit.
     child.unref();
-    createInterface({ input: child.stderr! }).on('line', (line) => this.onServerOutput(line));
+    createInterface({ input: child.stderr }).on('line', (line) => this.onServerOutput(line));
     child.once('exit', (code, signal) => this.onServerExit(child, code, signal));
     await this.waitUntilReady(child);
   }
@@ -267,6 +291,16 @@ export class EmbeddedPostgres {
       'found a PGlite database from an earlier version; it is not read any more (docs/operations.md)',
     );
   }
+}
+
+/** PostgreSQL cannot pick a free port itself: find one now (port 0). */
+async function tcpPort(tcp: { host: string; port: number }): Promise<number> {
+  if (tcp.port !== 0) return tcp.port;
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, tcp.host, done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
 }
 
 /**
