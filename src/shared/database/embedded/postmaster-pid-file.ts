@@ -52,6 +52,8 @@ export async function stopOrphanPostmaster(
   const orphan = livePostmaster(pgdata);
   if (!orphan) return undefined;
   signal(orphan.pid, 'SIGINT');
+  // A stopped process (SIGSTOP, a debugger let go) would keep the signal pending forever.
+  signal(orphan.pid, 'SIGCONT');
   if (!(await exited(orphan.pid, timeoutMs))) {
     signal(orphan.pid, 'SIGQUIT');
     await exited(orphan.pid, 5_000);
