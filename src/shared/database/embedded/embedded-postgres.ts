@@ -120,6 +120,8 @@ export class EmbeddedPostgres {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
+      // Keep this process alive until the server has stopped (start() unref'd it).
+      child.ref();
       child.stdin?.end();
       const timeout = sleep(STOP_TIMEOUT_MS, 'timeout', { ref: false });
       if ((await Promise.race([exited, timeout])) === 'timeout') {
