@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { DataFolderInUseError, DataFolderLock } from './data-folder-lock';
@@ -310,6 +310,8 @@ async function tcpPort(tcp: { host: string; port: number }): Promise<number> {
  * that account's group may traverse it (0710) to reach its cluster, and nothing more.
  */
 async function prepareDataFolder(dir: string, owner: PostgresOsUser | undefined): Promise<void> {
+  // Parents as any folder (umask), the data folder itself owner-only.
+  await mkdir(dirname(dir), { recursive: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (!owner) {
     await chmod(dir, 0o700);
