@@ -127,7 +127,11 @@ export class EmbeddedPostgres {
       if ((await Promise.race([exited, timeout])) === 'timeout') {
         this.logger.warn('embedded PostgreSQL did not stop in time; stopping it immediately');
         const postmaster = readPostmasterPid(this.pgdata);
-        if (postmaster) process.kill(postmaster.pid, 'SIGQUIT');
+        try {
+          if (postmaster) process.kill(postmaster.pid, 'SIGQUIT');
+        } catch {
+          // Gone meanwhile.
+        }
         child.kill('SIGKILL');
         await exited;
       }
