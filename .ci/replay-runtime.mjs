@@ -5,13 +5,16 @@
 // fails here.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = new URL('..', import.meta.url).pathname;
 const image = mkdtempSync(join(tmpdir(), 'ib-image-'));
+// Like /app in the image. (Run as root here, the embedded PostgreSQL runs as the postgres
+// account, which must pass through to the data folder.)
+chmodSync(image, 0o755);
 
 function step(message) {
   console.log(`replay-runtime: ${message}`);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -102,6 +102,8 @@ export async function startBridge(
   extraDatasources: object[] = [],
 ): Promise<Bridge> {
   const dir = mkdtempSync(join(tmpdir(), 'ib-bench-'));
+  // As root, the embedded servers run as the postgres account: it must pass through.
+  chmodSync(dir, 0o711);
   const databases = await serverDatabases(process.env.BENCH_DATABASE_URL);
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
   const relay = await startProcess('relay', {

@@ -33,3 +33,35 @@ export function sampleRss(pid: number, everyMs = 25): { stop(): number } {
     },
   };
 }
+
+/** The pids of a process and of all its descendants (its database server included). */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/**
+ * Proportional set size of a process tree in bytes: each shared page (PostgreSQL's shared
+ * buffers, libraries) counted once across the processes that map it, so the sum is what the
+ * tree costs the machine, unlike a sum of RSS.
+ */
+export function pssTreeBytes(pid: number): number {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const rollup = readFileSync(`/proc/${member}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return total;
+}

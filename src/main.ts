@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigValidationError } from './shared/config/config-validation.error';
 import { readEnvironment } from './shared/config/read-environment';
+import { DataFolderInUseError } from './shared/database/embedded/data-folder-lock';
 import { serveUntilSignal } from './shared/http/serve-until-signal';
 
 /** Picks the profile from APP_PROFILE and loads only that profile's code. */
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
+  if (error instanceof ConfigValidationError || error instanceof DataFolderInUseError) {
     process.stderr.write(`intrabridge: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -6,7 +6,7 @@ import { loadRelayConfig } from '../relay/relay.app';
 import { RELAY_SCHEMA } from '../relay/relay.schema';
 import { readEnvironment } from '../shared/config/read-environment';
 import { buildDataSourceOptions } from '../shared/database/data-source-options';
-import { EmbeddedPostgres } from '../shared/database/embedded-postgres';
+import { EmbeddedPostgres } from '../shared/database/embedded/embedded-postgres';
 
 /**
  * The data source the TypeORM CLI uses (`npm run migration:*`), built from the same
@@ -20,7 +20,12 @@ async function migrationDataSource(): Promise<DataSource> {
   const schema = isAgent ? AGENT_SCHEMA : RELAY_SCHEMA;
   const embedded = config.DATABASE_URL
     ? undefined
-    : await new EmbeddedPostgres(config.DATA_DIR).start();
+    : // Beside a running app, use its server; otherwise start one (stopped when the CLI exits).
+      await new EmbeddedPostgres({
+        dataDir: config.DATA_DIR,
+        role: 'migration-cli',
+        joinRunning: true,
+      }).start();
   return new DataSource(buildDataSourceOptions(config, schema, embedded));
 }
 

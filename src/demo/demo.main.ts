@@ -4,7 +4,7 @@
  * ready-to-paste calls and a live status line. Ctrl-C stops everything. Data in ./data/demo.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadDemoState, saveDemoState, type DemoState } from './demo-state';
 import { startProfile, stopProfile, waitUntilUp } from './demo-processes';
@@ -111,6 +111,9 @@ async function stopAll(): Promise<void> {
 
 async function main(): Promise<void> {
   await mkdir(DATA_DIR, { recursive: true, mode: 0o700 });
+  // Run as root, the embedded servers run as the postgres account, which must pass through
+  // to reach their folders (listing stays owner-only; the files in here are 0600).
+  if (process.getuid?.() === 0) await chmod(DATA_DIR, 0o711);
   const state = loadDemoState(DATA_DIR);
   const intranet = new SampleIntranet(DATA_DIR);
   started.intranet = intranet;
@@ -133,7 +136,9 @@ async function main(): Promise<void> {
   await waitUntilUp(`${RELAY_URL}/readyz`);
   await ensureAccess(new RelayAdminClient(RELAY_URL), state);
   const datasourcesFile = join(DATA_DIR, 'datasources.json');
-  await writeFile(datasourcesFile, JSON.stringify(sampleDatasources(intranet), null, 2));
+  await writeFile(datasourcesFile, JSON.stringify(sampleDatasources(intranet), null, 2), {
+    mode: 0o600,
+  });
   started.agent = startProfile('agent', {
     PORT: AGENT_PORT,
     DATA_DIR: join(DATA_DIR, 'agent'),

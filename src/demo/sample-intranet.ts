@@ -1,9 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { EmbeddedPostgres } from '../shared/database/embedded/embedded-postgres';
 
 const PRODUCTS = [
   { id: 1, name: 'Valve DN50', stock: 120, price: 38.5 },
@@ -11,14 +11,27 @@ const PRODUCTS = [
   { id: 3, name: 'Sensor T-7', stock: 56, price: 74.9 },
 ];
 
+const SAMPLE_SCHEMA = `
+  create table if not exists customers (id int primary key, name text not null, city text not null);
+  create table if not exists orders (
+    id int primary key, customer_id int not null references customers(id),
+    total numeric(10,2) not null, placed_at timestamptz not null);
+  insert into customers values (1, 'Acme GmbH', 'Berlin'), (2, 'Globex Ltd', 'Leeds'),
+    (3, 'Initech SA', 'Lyon') on conflict do nothing;
+  insert into orders
+    select i, 1 + i % 3, round((10 + (i * 37) % 900)::numeric, 2),
+           timestamptz '2026-01-01' + i * interval '9 hours'
+    from generate_series(1, 500) as i
+  on conflict do nothing;
+`;
+
 /** The intranet the demo bridges to: an HTTP API, a PostgreSQL database and a directory. */
 export class SampleIntranet {
   httpUrl = '';
   databaseUrl = '';
   filesDir = '';
   private http?: Server;
-  private db?: PGlite;
-  private dbServer?: PGLiteSocketServer;
+  private db?: EmbeddedPostgres;
 
   constructor(private readonly dataDir: string) {}
 
@@ -31,8 +44,7 @@ export class SampleIntranet {
   async stop(): Promise<void> {
     this.http?.closeAllConnections();
     await new Promise((resolve) => this.http?.close(resolve));
-    await this.dbServer?.stop();
-    await this.db?.close();
+    await this.db?.stop();
   }
 
   private async startHttp(): Promise<void> {
@@ -51,29 +63,22 @@ export class SampleIntranet {
     this.httpUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
+  /** A PostgreSQL server of its own on loopback, like one on the intranet (trust auth: sample data only). */
   private async startDatabase(): Promise<void> {
-    this.db = await PGlite.create(join(this.dataDir, 'sample-db'));
-    await this.db.exec(`
-      create table if not exists customers (id int primary key, name text not null, city text not null);
-      create table if not exists orders (
-        id int primary key, customer_id int not null references customers(id),
-        total numeric(10,2) not null, placed_at timestamptz not null);
-      insert into customers values (1, 'Acme GmbH', 'Berlin'), (2, 'Globex Ltd', 'Leeds'),
-        (3, 'Initech SA', 'Lyon') on conflict do nothing;
-      insert into orders
-        select i, 1 + i % 3, round((10 + (i * 37) % 900)::numeric, 2),
-               timestamptz '2026-01-01' + i * interval '9 hours'
-        from generate_series(1, 500) as i
-      on conflict do nothing;
-    `);
-    this.dbServer = new PGLiteSocketServer({
-      db: this.db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: 8,
+    this.db = new EmbeddedPostgres({
+      dataDir: join(this.dataDir, 'sample-pg'),
+      role: 'demo sample database',
+      tcp: { host: '127.0.0.1', port: 0 },
     });
-    await this.dbServer.start();
-    this.databaseUrl = `postgres://postgres@${this.dbServer.getServerConn()}/postgres`;
+    const { port } = await this.db.start();
+    this.databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(SAMPLE_SCHEMA);
+    } finally {
+      await client.end();
+    }
   }
 
   private async writeFiles(): Promise<void> {

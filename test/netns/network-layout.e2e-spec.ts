@@ -94,7 +94,12 @@ describeWithNamespaces('in a real network layout (internet, dmz, intranet)', () 
 
   beforeAll(async () => {
     net.create();
-    await net.start(net.intranet, [process.execPath, SERVICES], {}, /^ready$/);
+    await net.start(
+      net.intranet,
+      [process.execPath, SERVICES, join(dir, 'intranet')],
+      {},
+      /^ready$/,
+    );
     relay = await startRelay();
     const { accessToken } = JSON.parse(
       (

@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
+import { EmbeddedPostgres } from '../../src/shared/database/embedded/embedded-postgres';
 import { provisionTestDatabase } from './test-database';
 
 /**
  * A PostgreSQL standing in for an intranet database: a fresh database on the server named by
- * TEST_DATABASE_URL when set, else an embedded PGlite in a child process. PGlite accepts one
- * connection at a time and enforces no statement_timeout, which `real` lets tests account for.
+ * TEST_DATABASE_URL when set, else an embedded PostgreSQL server of its own on loopback.
  */
 export interface IntranetPostgres {
   url: string;
-  real: boolean;
   /** Runs statements on a short-lived connection (closed before the agent connects). */
   execute(sql: string): Promise<void>;
   stop(): Promise<void>;
@@ -20,28 +16,23 @@ export interface IntranetPostgres {
 export async function startIntranetPostgres(): Promise<IntranetPostgres> {
   const database = await provisionTestDatabase();
   if (database.env.DATABASE_URL) {
-    return withHelpers(database.env.DATABASE_URL, true, () => database.release());
+    return withHelpers(database.env.DATABASE_URL, () => database.release());
   }
-  await database.release();
-  const child = spawn(process.execPath, [join(__dirname, 'pglite-server.js')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = new EmbeddedPostgres({
+    dataDir: database.env.DATA_DIR,
+    role: 'intranet database (test)',
+    tcp: { host: '127.0.0.1', port: 0 },
   });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`pglite server exited with ${code}`)));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  return withHelpers(`postgres://postgres@127.0.0.1:${port}/postgres`, false, async () => {
-    child.kill('SIGKILL');
-    await new Promise((resolve) =>
-      child.exitCode !== null ? resolve(null) : child.once('exit', resolve),
-    );
+  const { port } = await server.start();
+  return withHelpers(`postgres://postgres@127.0.0.1:${port}/postgres`, async () => {
+    await server.stop();
+    await database.release();
   });
 }
 
-function withHelpers(url: string, real: boolean, stop: () => Promise<void>): IntranetPostgres {
+function withHelpers(url: string, stop: () => Promise<void>): IntranetPostgres {
   return {
     url,
-    real,
     stop,
     execute: async (sql) => {
       const client = new Client({ connectionString: url });

@@ -20,7 +20,8 @@ export class RelayCliModule {
       module: RelayCliModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(RELAY_SCHEMA),
+        // Beside a running relay, a second client of its embedded server, never a second copy.
+        DatabaseModule.forRoot(RELAY_SCHEMA, { role: 'relay-cli', joinRunning: true }),
         // Changes made through the CLI are audited like any other (actor: system).
         MetricsRegistryModule,
         AuditCoreModule,

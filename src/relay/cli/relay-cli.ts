@@ -4,6 +4,7 @@ import { text } from 'node:stream/consumers';
 import { ConfigValidationError } from '../../shared/config/config-validation.error';
 import { readEnvironment } from '../../shared/config/read-environment';
 import { loadConfig } from '../../shared/config/load-config';
+import { DataFolderInUseError } from '../../shared/database/embedded/data-folder-lock';
 import { AppException } from '../../shared/errors/app.exception';
 import { RelayConfig } from '../relay.config';
 import { parseCliCommand, UsageError, USAGE } from './cli-command';
@@ -46,7 +47,8 @@ main(process.argv.slice(2))
     } else if (
       error instanceof CliInputError ||
       error instanceof AppException ||
-      error instanceof ConfigValidationError
+      error instanceof ConfigValidationError ||
+      error instanceof DataFolderInUseError
     ) {
       process.stderr.write(`relay: ${error.message}\n`);
       process.exitCode = 1;

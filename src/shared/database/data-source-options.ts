@@ -1,6 +1,7 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import type { AppConfig } from '../config/app.config';
-import type { EmbeddedConnection } from './embedded-postgres';
+import type { EmbeddedConnection } from './embedded/embedded-postgres';
+import { EMBEDDED_POOL_SIZE } from './embedded/embedded-postgres-settings';
 
 /** What a profile contributes to its database: its entities and its ordered migrations. */
 export interface ProfileSchema {
@@ -28,6 +29,6 @@ export function buildDataSourceOptions(
     migrationsRun: false,
     synchronize: false,
     applicationName: `intrabridge-${config.APP_PROFILE}`,
-    extra: { max: embedded ? 1 : 10, connectionTimeoutMillis: 10_000 },
+    extra: { max: embedded ? EMBEDDED_POOL_SIZE : 10, connectionTimeoutMillis: 10_000 },
   };
 }

@@ -3,25 +3,26 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import { buildDataSourceOptions, type ProfileSchema } from './data-source-options';
-import { EmbeddedDatabaseModule } from './embedded-database.module';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedDatabaseModule, type EmbeddedDatabaseOptions } from './embedded-database.module';
+import { EmbeddedPostgres } from './embedded/embedded-postgres';
 import { migrateOnStart, SchemaMigrationError } from './migrate-on-start';
 
 /**
- * TypeORM on PostgreSQL: the server named by DATABASE_URL, or an embedded PGlite in DATA_DIR.
+ * TypeORM on PostgreSQL: the server named by DATABASE_URL, or an embedded PostgreSQL server
+ * of this process's own in DATA_DIR.
  * Migrations run as the data source opens (unless MIGRATIONS_RUN=false), so no provider
  * ever sees an outdated schema.
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(schema: ProfileSchema): DynamicModule {
+  static forRoot(schema: ProfileSchema, embeddedOptions?: EmbeddedDatabaseOptions): DynamicModule {
     // TypeORM's data source factory sees only the options; the switch travels beside them.
     const startup: { migrate: boolean; embedded?: EmbeddedPostgres } = { migrate: true };
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          imports: [EmbeddedDatabaseModule],
+          imports: [EmbeddedDatabaseModule.forRoot(embeddedOptions)],
           inject: [AppConfig, EmbeddedPostgres],
           useFactory: async (config: AppConfig, embedded: EmbeddedPostgres) => {
             startup.migrate = config.MIGRATIONS_RUN;
@@ -29,7 +30,7 @@ export class DatabaseModule {
             const connection = startup.embedded ? await embedded.start() : undefined;
             return {
               ...buildDataSourceOptions(config, schema, connection),
-              // A server may still be starting; an embedded database or a schema problem won't improve.
+              // A server may still be starting; our own server is up already, a schema problem won't improve.
               retryAttempts: connection ? 0 : 5,
               retryDelay: 2_000,
               toRetry: (error: unknown) => !(error instanceof SchemaMigrationError),
