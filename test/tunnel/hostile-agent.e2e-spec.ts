@@ -20,7 +20,7 @@ function pipelined(relayUrl: string, requests: string[]): Promise<{ raw: string;
       socket.destroy();
       reject(new Error(`no close within 10 s; got ${Buffer.concat(chunks).toString('latin1')}`));
     }, 10_000);
-    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => (reset = true));
     socket.on('close', () => {
       clearTimeout(timer);

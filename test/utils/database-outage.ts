@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { EmbeddedPostgres } from '../../src/shared/database/embedded-postgres';
+import { EmbeddedPostgres } from '../../src/shared/database/embedded/embedded-postgres';
 import type { RawEnv } from '../../src/shared/config/load-config';
 import { provisionTestDatabase, type TestDatabase } from './test-database';
 

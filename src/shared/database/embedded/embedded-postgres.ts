@@ -87,6 +87,7 @@ export class EmbeddedPostgres {
   private port = PORT;
 
   async start(): Promise<EmbeddedConnection> {
+    this.stopping = false;
     const owner = postgresOsUser();
     await prepareDataFolder(this.dir, owner);
     const joined = this.options.joinRunning ? this.runningServer() : undefined;
