@@ -107,6 +107,20 @@ describe('PrincipalRevocation', () => {
     });
   });
 
+  it('ends the other holds when one fails to end', async () => {
+    const { world, holds, revocation, ended, hold } = setUp();
+    const broken = hold(alice, 'r1');
+    broken.end = () => {
+      throw new Error('socket already gone');
+    };
+    hold(alice, 'r2');
+    world.users.delete('u1');
+    await revocation.sweep();
+    expect(ended).toEqual(['r2: Access was revoked while this was open (user_deleted)']);
+    expect(holds.size).toBe(0);
+    expect(world.audited[0]).toMatchObject({ details: { proxyCalls: 2 } });
+  });
+
   it('keeps everything open while the database cannot answer', async () => {
     const { world, holds, revocation, ended, hold } = setUp();
     hold(alice, 'r1');

@@ -96,10 +96,19 @@ export class PrincipalRevocation implements OnModuleInit, OnModuleDestroy {
       const reason = revocationReason(hold, facts, now);
       if (!reason) continue;
       this.holds.release(hold);
-      hold.end(`Access was revoked while this was open (${reason})`);
+      this.end(hold, reason);
       note(ended, hold, reason);
     }
     await Promise.all([...ended.values()].map((entry) => this.record(entry)));
+  }
+
+  /** One hold failing to end must not keep the others open. */
+  private end(hold: LiveHold, reason: RevocationReason): void {
+    try {
+      hold.end(`Access was revoked while this was open (${reason})`);
+    } catch (error) {
+      this.logger.error({ err: error, requestId: hold.requestId }, 'could not end a revoked hold');
+    }
   }
 
   /** Undefined when the database cannot answer: nothing can be revoked then, so all stays. */
