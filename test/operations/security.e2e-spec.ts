@@ -16,6 +16,19 @@ function forwarded(relay: RunningApp<RelayConfig>, path: string, client: string,
   });
 }
 
+/**
+ * The error code a proxied call got. An authenticated caller past security reaches the grant
+ * check, the last gate, which refuses PROXY_PATH's agent (granted to nobody) with GRANT_REQUIRED.
+ */
+async function proxyCode(
+  relay: RunningApp<RelayConfig>,
+  client: string,
+  token: string,
+): Promise<string> {
+  const response = await forwarded(relay, PROXY_PATH, client, token);
+  return (JSON.parse(response.body.toString()) as { code: string }).code;
+}
+
 async function auditEvents(admin: Api, query: string) {
   const result = await admin.get(`/api/v1/audit-events?limit=500&${query}`);
   expect(result.status).toBe(200);
@@ -77,8 +90,8 @@ describe('security control behind a trusted proxy', () => {
       code: 'IP_DENIED',
       statusCode: 403,
     });
-    // Another client through the same proxy is not affected (404: no such agent, past security).
-    expect((await forwarded(relay, PROXY_PATH, '203.0.113.9', adminToken)).status).toBe(404);
+    // Another client through the same proxy is not affected (past security, to the grants).
+    expect(await proxyCode(relay, '203.0.113.9', adminToken)).toBe('GRANT_REQUIRED');
     // Denied before authentication: no credential needed to be refused.
     expect((await forwarded(relay, '/api/v1/auth/me', '198.51.100.8')).status).toBe(403);
 
@@ -93,7 +106,7 @@ describe('security control behind a trusted proxy', () => {
       true,
     );
     await admin.delete(`/api/v1/security/ip-rules/${created.body.id}`);
-    expect((await forwarded(relay, PROXY_PATH, '198.51.100.7', adminToken)).status).toBe(404);
+    expect(await proxyCode(relay, '198.51.100.7', adminToken)).toBe('GRANT_REQUIRED');
   });
 
   it('matches IPv6 rules', async () => {
@@ -103,8 +116,8 @@ describe('security control behind a trusted proxy', () => {
       scopes: ['proxy'],
     });
     expect(rule.status).toBe(201);
-    expect((await forwarded(relay, PROXY_PATH, '2001:db8:bad::17', adminToken)).status).toBe(403);
-    expect((await forwarded(relay, PROXY_PATH, '2001:db8:900d::17', adminToken)).status).toBe(404);
+    expect(await proxyCode(relay, '2001:db8:bad::17', adminToken)).toBe('IP_DENIED');
+    expect(await proxyCode(relay, '2001:db8:900d::17', adminToken)).toBe('GRANT_REQUIRED');
     await admin.delete(`/api/v1/security/ip-rules/${rule.body.id}`);
   });
 
@@ -121,9 +134,9 @@ describe('security control behind a trusted proxy', () => {
       scopes: ['proxy'],
       priority: 10,
     });
-    expect((await forwarded(relay, PROXY_PATH, '10.1.2.3', adminToken)).status).toBe(404);
-    expect((await forwarded(relay, PROXY_PATH, '10.66.2.3', adminToken)).status).toBe(403);
-    expect((await forwarded(relay, PROXY_PATH, '192.0.2.1', adminToken)).status).toBe(403);
+    expect(await proxyCode(relay, '10.1.2.3', adminToken)).toBe('GRANT_REQUIRED');
+    expect(await proxyCode(relay, '10.66.2.3', adminToken)).toBe('IP_DENIED');
+    expect(await proxyCode(relay, '192.0.2.1', adminToken)).toBe('IP_DENIED');
     // The admin API is another scope and is not affected.
     expect((await forwarded(relay, '/api/v1/auth/me', '192.0.2.1', adminToken)).status).toBe(200);
     const evaluation = await admin.get(
