@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN_JS } from '../utils/spawn-profile';
@@ -26,6 +26,8 @@ interface Reply {
 describeWithNamespaces('in a real network layout (internet, dmz, intranet)', () => {
   const net = new NetworkLayout();
   const dir = mkdtempSync(join(tmpdir(), 'ib-netns-'));
+  // Run as root, the embedded PostgreSQL servers run as the postgres account: let it pass.
+  chmodSync(dir, 0o711);
   const adminPassword = `netns-${randomBytes(8).toString('hex')}`;
   const relayUrlFromInternet = `http://${net.addresses.dmzPublic}:8080`;
   let relay: ChildProcess;
