@@ -96,7 +96,9 @@ async function waitForStatus(url, expected, timeoutMs) {
 /** The Dockerfile's HEALTHCHECK, run as the image runs it. */
 function healthcheck(env) {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const [program, ...args] = JSON.parse(/^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile)[1]);
+  const [program, ...args] = JSON.parse(
+    /^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile)[1],
+  );
   if (program !== 'node') throw new Error(`unexpected HEALTHCHECK program ${program}`);
   run(args[0], args.slice(1), env);
 }
@@ -132,7 +134,11 @@ try {
   healthcheck({ ...relayEnv, PORT: String(relay.port) });
   step('relay: started with MIGRATIONS_RUN=false, /healthz and /readyz 200, HEALTHCHECK passes');
 
-  const lines = run('dist/src/relay/cli/relay-cli.js', ['create-agent', '--name', 'replay'], relayEnv);
+  const lines = run(
+    'dist/src/relay/cli/relay-cli.js',
+    ['create-agent', '--name', 'replay'],
+    relayEnv,
+  );
   const credentials = Object.fromEntries(
     lines
       .trim()
