@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One build, two images: `docker build --target relay .` and `docker build --target agent .`
-# .ci/replay-runtime.sh replays the runtime stage outside Docker: keep the two in step.
+# .ci/replay-runtime.mjs replays the runtime stage outside Docker: keep the two in step.
 
 FROM node:26-bookworm-slim AS build
 WORKDIR /app
@@ -9,7 +9,8 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build
+# The demo (src/demo: sample upstreams, fixed demo secrets) is for laptops, never for images.
+RUN npm run build && rm -rf dist/src/demo
 
 FROM node:26-bookworm-slim AS prod-deps
 WORKDIR /app
@@ -31,9 +32,11 @@ COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
+# Reads the process's own configuration: HTTPS when TLS_CERT_FILE is set, HOST and PORT as set.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "dist/src/cli/healthcheck.js"]
 STOPSIGNAL SIGTERM
+# Upgrades: `docker compose run --rm relay node dist/src/cli/migrate.js show|run|revert`.
 CMD ["node", "dist/src/main.js"]
 
 FROM runtime AS relay

@@ -5,7 +5,7 @@ import { startAgent, startRelay, type RunningApp } from './utils/test-apps';
 describe.each([
   ['relay', startRelay],
   ['agent', startAgent],
-])('%s health', (_profile, start) => {
+])('%s health', (profile, start) => {
   let running: RunningApp<unknown>;
 
   beforeAll(async () => {
@@ -21,14 +21,32 @@ describe.each([
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz answers 200 when the database answers', async () => {
+  it('GET /readyz reports the database as answering', async () => {
     const response = await fetch(`${running.url}/readyz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
-      status: 'ready',
-      checks: { database: { ok: true } },
-    });
+    const body = await json(response);
+    if (profile === 'relay') {
+      expect(response.status).toBe(200);
+      expect(body).toMatchObject({ status: 'ready', checks: { database: { ok: true } } });
+    } else {
+      // This agent has no relay configured: see the next test.
+      expect(body.details).toMatchObject({ database: { ok: true } });
+    }
   });
+
+  if (profile === 'agent') {
+    it('GET /readyz answers 503 NOT_READY while no relay is configured, saying what to set', async () => {
+      const response = await fetch(`${running.url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await json(response)).toMatchObject({
+        code: 'NOT_READY',
+        message: 'Not ready: tunnel',
+        details: {
+          database: { ok: true },
+          tunnel: { ok: false, reason: expect.stringMatching(/not-configured.*RELAY_URL/) },
+        },
+      });
+    });
+  }
 
   it('serves the OpenAPI document and Swagger UI without authentication', async () => {
     const doc = await fetch(`${running.url}/docs-json`);

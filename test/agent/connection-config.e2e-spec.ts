@@ -5,6 +5,9 @@ import { firstValueFrom } from 'rxjs';
 import { ConnectionConfigService } from '../../src/agent/connection-config/connection-config.service';
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { startAgentOn } from '../utils/agent-on-database';
+import { ADMIN_PASSWORD, login, registerAgent } from '../utils/bridge';
+import { spawnProfile } from '../utils/spawn-profile';
+import { startRelay } from '../utils/test-apps';
 import { provisionTestDatabase, type TestDatabase } from '../utils/test-database';
 
 const SEED = {
@@ -82,15 +85,66 @@ describe('connection config', () => {
     }
   });
 
-  it('keeps saved settings over the environment after a restart', async () => {
-    const agent = await startAgentOn(database, { ...SEED, AGENT_ID: 'changed-env' });
+  it('lets the environment, when set, win over stored settings at every start, field by field', async () => {
+    // Stored by the first test: agent-3, with new-secret-value. Only AGENT_ID changes here.
+    const agent = await startAgentOn(database, {
+      AGENT_ADMIN_TOKEN: ADMIN_TOKEN,
+      AGENT_ID: 'changed-env',
+    });
     try {
-      expect((await adminClient(agent).get('/api/v1/connection')).body.agentId).toBe('agent-3');
-      expect((await agent.app.get(ConnectionConfigService).current()).secret).toBe(
-        'new-secret-value',
-      );
+      const view = (await adminClient(agent).get('/api/v1/connection')).body;
+      expect(view).toMatchObject({ agentId: 'changed-env', relayUrl: 'https://relay.example.com' });
+      const settings = await agent.app.get(ConnectionConfigService).current();
+      expect(settings).toMatchObject({ agentId: 'changed-env', secret: 'new-secret-value' });
     } finally {
       await agent.close();
+    }
+  });
+
+  it('connects a compose-style agent whose first start stored empty settings, and logs each source', async () => {
+    const own = await provisionTestDatabase();
+    const env = { AGENT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info' };
+    try {
+      const first = await spawnProfile('agent', { database: own, env });
+      const sourceLine = (logs: Record<string, unknown>[]) =>
+        logs.find((line) => line.msg === 'connection settings: source of each field');
+      await waitFor(() => sourceLine(first.logs));
+      expect(sourceLine(first.logs)).toMatchObject({
+        relayUrl: 'unset',
+        agentId: 'unset',
+        agentSecret: 'unset',
+      });
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
+      expect(await first.stop()).toBe(0);
+
+      // The operator registers the agent and sets its variables, then restarts it.
+      const relay = await startRelay({ ADMIN_PASSWORD });
+      try {
+        const { id, secret } = await registerAgent(
+          relay.url,
+          await login(relay.url, 'admin', ADMIN_PASSWORD),
+        );
+        const second = await spawnProfile('agent', {
+          database: own,
+          env: { ...env, RELAY_URL: relay.url, AGENT_ID: id, AGENT_SECRET: secret },
+        });
+        try {
+          await waitFor(async () => (await fetch(`${second.url}/readyz`)).status === 200);
+          expect(sourceLine(second.logs)).toMatchObject({
+            relayUrl: 'environment',
+            agentId: 'environment',
+            agentSecret: 'environment',
+          });
+          const logged = [...second.logs.map((line) => JSON.stringify(line)), ...second.stderr];
+          expect(logged.join('\n')).not.toContain(secret);
+        } finally {
+          await second.stop();
+        }
+      } finally {
+        await relay.close();
+      }
+    } finally {
+      await own.release();
     }
   });
 
@@ -120,3 +174,12 @@ describe('connection config', () => {
     }
   });
 });
+
+/** Polls until `condition` holds (10 s at most). */
+async function waitFor(condition: () => unknown): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

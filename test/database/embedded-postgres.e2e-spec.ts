@@ -159,8 +159,11 @@ describeEmbedded('embedded PostgreSQL server (no DATABASE_URL)', () => {
   it('the admin CLI beside a running relay is a second client of its server: the relay sees what it creates', async () => {
     await startRelay();
     const postmaster = postmasterPid(pgdata());
-    const created = await runRelayCli(['create-agent', '--name', 'plant-8'], database.env);
-    expect(created.stderr).toBe('');
+    const created = await runRelayCli(
+      ['create-agent', '--name', 'plant-8', '--json'],
+      database.env,
+    );
+    expect(created.stderr).toBe(`relay: database: embedded PostgreSQL in ${pgdata()}\n`);
     expect(created.code).toBe(0);
     const agent = JSON.parse(created.stdout) as { id: string; secret: string };
     // No second server was started, and the relay's own kept running.

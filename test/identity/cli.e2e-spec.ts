@@ -1,3 +1,4 @@
+import { describeDatabase } from '../../src/shared/database/database-description';
 import { provisionTestDatabase, type TestDatabase } from '../utils/test-database';
 import { Api, login } from '../utils/identity';
 import { runRelayCli } from '../utils/relay-cli';
@@ -17,7 +18,13 @@ describe('relay CLI (npm run relay -- <command>)', () => {
 
   it('creates users and agents, resets passwords, all usable by the relay afterwards', async () => {
     const created = await cli(['create-user', '--username', 'Ops.Lead', '--roles', 'operator']);
-    expect(created.stderr).toBe('');
+    // Says which database it works on (never a password), on stderr: stdout stays the result.
+    expect(created.stderr).toBe(`relay: database: ${describeDatabase(database.env)}\n`);
+    expect(created.stderr).toMatch(
+      /^relay: database: (embedded PostgreSQL in \/|PostgreSQL \S+:\d+\/)/,
+    );
+    const password = database.env.DATABASE_URL && new URL(database.env.DATABASE_URL).password;
+    if (password) expect(created.stderr).not.toContain(password);
     expect(created.code).toBe(0);
     const user = JSON.parse(created.stdout);
     expect(user).toEqual({
@@ -36,10 +43,16 @@ describe('relay CLI (npm run relay -- <command>)', () => {
 
     const agent = await cli(['create-agent', '--name', 'plant-9', '--description', 'Plant nine']);
     expect(agent.code).toBe(0);
-    const credentials = JSON.parse(agent.stdout);
-    expect(credentials).toEqual({
+    // Ready to paste into the agent's environment file, as the README says.
+    expect(agent.stdout).toMatch(/^AGENT_ID=[\w-]+\nAGENT_SECRET=ibas_\S+\n$/);
+    const credentials = {
+      id: /^AGENT_ID=(.*)$/m.exec(agent.stdout)![1],
+      secret: /^AGENT_SECRET=(.*)$/m.exec(agent.stdout)![1],
+    };
+    const asJson = await cli(['create-agent', '--name', 'plant-10', '--json']);
+    expect(JSON.parse(asJson.stdout)).toEqual({
       id: expect.any(String),
-      name: 'plant-9',
+      name: 'plant-10',
       secret: expect.stringMatching(/^ibas_/),
     });
 

@@ -13,9 +13,10 @@ import type { ConnectionView, UpdateConnectionDto } from './dto/update-connectio
 const ROW_ID = 1;
 
 /**
- * The relay connection settings, kept in the agent database and seeded once from RELAY_URL,
- * AGENT_ID and AGENT_SECRET when the database has none. After that the API is the record:
- * changing the environment does not override what an administrator saved.
+ * The relay connection settings, kept in the agent database. One rule an operator can
+ * predict: RELAY_URL, AGENT_ID and AGENT_SECRET, when set, win over the stored values at
+ * every start (and are stored); a field the environment leaves unset keeps what was stored
+ * (by an earlier start or the admin API). The start-up log names each field's source.
  */
 @Injectable()
 export class ConnectionConfigService implements OnApplicationBootstrap {
@@ -23,6 +24,8 @@ export class ConnectionConfigService implements OnApplicationBootstrap {
   private readonly changed = new Subject<ConnectionSettings>();
   /** The settings last read or written; the tunnel asks often, the row changes rarely. */
   private cached?: ConnectionSettings;
+  /** The environment is applied once per start, by whichever caller reads first. */
+  private environmentApplied?: Promise<void>;
 
   /** Emits the new settings after every successful PUT; the tunnel reconnects on it. */
   readonly changes: Observable<ConnectionSettings> = this.changed.asObservable();
@@ -83,8 +86,47 @@ export class ConnectionConfigService implements OnApplicationBootstrap {
     return toView(saved);
   }
 
-  /** The row, created from the environment the first time. */
+  /** The row, created from the environment the first time, the environment applied once per start. */
   private async load(): Promise<ConnectionConfigEntity> {
+    this.environmentApplied ??= this.applyEnvironment().catch((error: unknown) => {
+      this.environmentApplied = undefined;
+      throw error;
+    });
+    await this.environmentApplied;
+    return this.loadRow();
+  }
+
+  private async applyEnvironment(): Promise<void> {
+    const row = await this.loadRow();
+    const fromEnv = environmentFields(this.config);
+    const sources = {} as Record<EnvironmentField, 'environment' | 'stored' | 'unset'>;
+    let changed = false;
+    for (const field of ENVIRONMENT_FIELDS) {
+      const value = fromEnv[field];
+      if (value !== undefined && row[field] !== value) {
+        row[field] = value;
+        changed = true;
+      }
+      sources[field] = value !== undefined ? 'environment' : row[field] ? 'stored' : 'unset';
+    }
+    if (changed) this.cached = toSettings(await this.rows.save(row));
+    // Names the source of each field, never a value (the secret least of all).
+    this.logger.log(
+      { relayUrl: sources.relayUrl, agentId: sources.agentId, agentSecret: sources.agentSecret },
+      'connection settings: source of each field',
+    );
+    if (
+      sources.relayUrl === 'unset' ||
+      sources.agentId === 'unset' ||
+      sources.agentSecret === 'unset'
+    ) {
+      this.logger.warn(
+        'no relay connection configured: set RELAY_URL, AGENT_ID and AGENT_SECRET, or PUT /api/v1/connection',
+      );
+    }
+  }
+
+  private async loadRow(): Promise<ConnectionConfigEntity> {
     let row = await this.rows.findOneBy({ id: ROW_ID });
     if (!row) {
       const seed = this.seedSettings();
@@ -119,6 +161,20 @@ export class ConnectionConfigService implements OnApplicationBootstrap {
       reconnect: { ...DEFAULT_RECONNECT },
     };
   }
+}
+
+/** The fields the environment can set, by their column (RELAY_URL, AGENT_ID, AGENT_SECRET). */
+const ENVIRONMENT_FIELDS = ['relayUrl', 'agentId', 'agentSecret'] as const;
+type EnvironmentField = (typeof ENVIRONMENT_FIELDS)[number];
+
+function environmentFields(config: AgentConfig): Record<EnvironmentField, string | undefined> {
+  // An empty variable (compose's `AGENT_ID=`) counts as unset, not as a value to store.
+  const set = (value?: string) => (value ? value : undefined);
+  return {
+    relayUrl: set(config.RELAY_URL),
+    agentId: set(config.AGENT_ID),
+    agentSecret: set(config.AGENT_SECRET),
+  };
 }
 
 function toSettings(row: ConnectionConfigEntity): ConnectionSettings {

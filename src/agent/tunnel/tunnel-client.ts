@@ -235,7 +235,13 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
 
   private assertConnected(): void {
     const { state } = this.current;
-    if (state !== 'connected' && state !== 'not-configured') {
+    // An agent with no relay to reach serves nobody: not ready, and the reason says what to set.
+    if (state === 'not-configured') {
+      throw new Error(
+        'tunnel not-configured: set RELAY_URL, AGENT_ID and AGENT_SECRET, or PUT /api/v1/connection',
+      );
+    }
+    if (state !== 'connected') {
       throw new Error(
         `tunnel ${state}${this.current.lastError ? `: ${this.current.lastError}` : ''}`,
       );

@@ -25,6 +25,10 @@ describe('parseCliCommand', () => {
       kind: 'create-agent',
       name: 'plant',
       description: 'x',
+      json: false,
+    });
+    expect(parseCliCommand(['create-agent', '--name', 'plant', '--json'])).toMatchObject({
+      json: true,
     });
   });
 

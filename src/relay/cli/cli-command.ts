@@ -13,7 +13,7 @@ export type CliCommand =
       password: PasswordSource;
     }
   | { kind: 'reset-password'; username: string; password: PasswordSource }
-  | { kind: 'create-agent'; name: string; description?: string }
+  | { kind: 'create-agent'; name: string; description?: string; json: boolean }
   | { kind: 'help' };
 
 /** A mistake in how the CLI was called (exit code 2, with the usage). */
@@ -26,17 +26,20 @@ Commands (they use the relay's database directly; no HTTP API needed):
                   [--display-name <text>] [--password <pw> | --password-stdin]
   reset-password  --username <name> [--password <pw> | --password-stdin]
                   (ends all of the user's sessions)
-  create-agent    --name <name> [--description <text>]
+  create-agent    --name <name> [--description <text>] [--json]
+                  (prints AGENT_ID=... and AGENT_SECRET=... lines for the agent's
+                  environment file; --json: one JSON object {id, name, secret} instead)
 
 Without --password or --password-stdin a password is generated and printed once.
 Prefer --password-stdin: a password on the command line lands in shell history.
-The result is printed to stdout as one JSON object. With the embedded database
-(no DATABASE_URL), stop the relay first: only one process can open DATA_DIR.`;
+The other commands print their result to stdout as one JSON object. Every command first
+names the database it works on, on stderr (DATABASE_URL's server, or the embedded one in
+DATA_DIR: the relay's own server when it is running there).`;
 
 const ALLOWED_OPTIONS: Record<string, string[]> = {
   'create-user': ['username', 'roles', 'display-name', 'password', 'password-stdin'],
   'reset-password': ['username', 'password', 'password-stdin'],
-  'create-agent': ['name', 'description'],
+  'create-agent': ['name', 'description', 'json'],
 };
 
 /** Reads the command line (without the node and script arguments). */
@@ -80,6 +83,7 @@ export function parseCliCommand(args: string[]): CliCommand {
         kind: 'create-agent',
         name: required(values.name, 'name'),
         description: values.description,
+        json: values.json ?? false,
       };
   }
 }
@@ -97,6 +101,7 @@ function parseOptions(args: string[]) {
       'password-stdin': { type: 'boolean' },
       name: { type: 'string' },
       description: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -5,6 +5,7 @@ import { ConfigValidationError } from '../../shared/config/config-validation.err
 import { readEnvironment } from '../../shared/config/read-environment';
 import { loadConfig } from '../../shared/config/load-config';
 import { DataFolderInUseError } from '../../shared/database/embedded/data-folder-lock';
+import { describeDatabase } from '../../shared/database/database-description';
 import { AppException } from '../../shared/errors/app.exception';
 import { RelayConfig } from '../relay.config';
 import { parseCliCommand, UsageError, USAGE } from './cli-command';
@@ -23,13 +24,19 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig(RelayConfig, readEnvironment());
+  // stderr, so that stdout stays pasteable; says which database before anything changes in it.
+  process.stderr.write(`relay: database: ${describeDatabase(config)}\n`);
   const app = await NestFactory.createApplicationContext(RelayCliModule.forRoot(config), {
     logger: ['error'],
     abortOnError: false,
   });
   try {
     const result = await runCliCommand(command, app, () => text(process.stdin));
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      'envLines' in result
+        ? `${(result.envLines as string[]).join('\n')}\n`
+        : `${JSON.stringify(result, null, 2)}\n`,
+    );
     return 0;
   } finally {
     await app.close();

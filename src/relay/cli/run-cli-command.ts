@@ -13,12 +13,15 @@ import type { CliCommand, PasswordSource } from './cli-command';
 /** A problem with the values given (exit code 1): the same rules as the HTTP API. */
 export class CliInputError extends Error {}
 
+/** What a command prints on stdout: a JSON object, or ready-to-paste environment lines. */
+export type CliOutput = Record<string, unknown> | { envLines: string[] };
+
 /** Runs one command against the relay's services; returns what to print. */
 export async function runCliCommand(
   command: Exclude<CliCommand, { kind: 'help' }>,
   app: INestApplicationContext,
   readStdin: () => Promise<string>,
-): Promise<Record<string, unknown>> {
+): Promise<CliOutput> {
   switch (command.kind) {
     case 'create-user': {
       const password = await resolvePassword(command.password, readStdin);
@@ -55,7 +58,9 @@ export async function runCliCommand(
         description: command.description,
       });
       const { agent, secret } = await app.get(AgentsService).create(input.name, input.description);
-      return { id: agent.id, name: agent.name, secret };
+      if (command.json) return { id: agent.id, name: agent.name, secret };
+      // As the README promises: lines to paste into the agent's environment (or `>> .env`).
+      return { envLines: [`AGENT_ID=${agent.id}`, `AGENT_SECRET=${secret}`] };
     }
   }
 }

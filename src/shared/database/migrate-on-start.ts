@@ -29,7 +29,7 @@ export async function migrateOnStart(dataSource: DataSource, run: boolean): Prom
   if (pending.length > 0) {
     throw new SchemaMigrationError(
       `${pending.length} database migration(s) pending (${pending.map((m) => m.name).join(', ')}) ` +
-        'and MIGRATIONS_RUN=false: run `npm run migration:run` or start with MIGRATIONS_RUN=true',
+        'and MIGRATIONS_RUN=false: run `node dist/src/cli/migrate.js run` (npm run migration:run) or start with MIGRATIONS_RUN=true',
     );
   }
 }
