@@ -8,7 +8,7 @@ import { TransferRecorder } from '../../src/relay/transfer-stats/transfer-record
 import { TransferRollups } from '../../src/relay/transfer-stats/transfer-rollups';
 import { TransferRetentionService } from '../../src/relay/transfer-stats/transfer-retention.service';
 import { ADMIN, createUser, IDENTITY_ENV, loginAs, type Api } from '../utils/identity';
-import { relaySql } from '../utils/operations';
+import { parsePrometheus, relaySql } from '../utils/operations';
 import { startRelay, type RunningApp } from '../utils/test-apps';
 import { provisionTestDatabase } from '../utils/test-database';
 
@@ -389,6 +389,67 @@ describe('transfer records off the hot path', () => {
     try {
       relay.app.get(ProxyCallObserver).observe(call({ startedAt: new Date() }));
       expect(relay.app.get(TransferRecorder).pending).toBe(0);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('keeps the newest TRANSFER_MAX_ROWS records, warns near the budget and exports it', async () => {
+    const token = 'metrics-token-for-tests-0123456789abcdef';
+    const relay = await startRelay({
+      ...IDENTITY_ENV,
+      TRANSFER_MAX_ROWS: '10',
+      METRICS_TOKEN: token,
+    });
+    try {
+      const observer = relay.app.get(ProxyCallObserver);
+      const retention = relay.app.get(TransferRetentionService);
+      const warnings: unknown[][] = [];
+      const logger = (retention as unknown as { logger: { warn(...args: unknown[]): void } })
+        .logger;
+      const warn = logger.warn.bind(logger);
+      logger.warn = (...args: unknown[]) => {
+        warnings.push(args);
+        warn(...args);
+      };
+      const now = Date.now();
+      const observe = (from: number, count: number) => {
+        for (let i = from; i < from + count; i++) {
+          observer.observe(call({ startedAt: new Date(now - 1000 + i), requestId: `budget-${i}` }));
+        }
+      };
+      observe(0, 7);
+      await relay.app.get(TransferRecorder).flush();
+      expect(await retention.sweep(new Date(now))).toBe(0);
+      expect(warnings).toEqual([]);
+
+      observe(7, 8);
+      await relay.app.get(TransferRecorder).flush();
+      expect(await retention.sweep(new Date(now))).toBe(5);
+      const left = await relaySql<{ request_id: string }>(
+        relay,
+        `select request_id from transfer_records order by id`,
+      );
+      expect(left.map((row) => row.request_id)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `budget-${i + 5}`),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0][0]).toMatchObject({ rows: 10, maxRows: 10, table: 'transfer_records' });
+      expect(String(warnings[0][1])).toContain('100% of the row budget');
+
+      const scrape = await fetch(`${relay.url}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const metrics = parsePrometheus(await scrape.text());
+      expect(metrics.sum('intrabridge_table_rows', { table: 'transfer_records' })).toBe(10);
+      expect(metrics.sum('intrabridge_table_row_budget', { table: 'transfer_records' })).toBe(10);
+      // The statistics still count every call: the rollups are not under the per-call budget.
+      await relay.app.get(TransferRollups).flush();
+      const [rollup] = await relaySql<{ n: number }>(
+        relay,
+        `select sum(calls)::int as n from transfer_rollups_minute`,
+      );
+      expect(rollup.n).toBe(15);
     } finally {
       await relay.close();
     }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TableRetention } from '../../shared/database/retention-schedule';
+import { OperationsMetrics } from '../metrics/operations-metrics';
 import { RelayConfig } from '../relay.config';
 
 /**
@@ -9,7 +10,7 @@ import { RelayConfig } from '../relay.config';
  */
 @Injectable()
 export class TransferRetentionService extends TableRetention {
-  constructor(dataSource: DataSource, config: RelayConfig) {
+  constructor(dataSource: DataSource, config: RelayConfig, metrics: OperationsMetrics) {
     super(
       dataSource,
       {
@@ -22,6 +23,7 @@ export class TransferRetentionService extends TableRetention {
       },
       new Logger(TransferRetentionService.name),
     );
+    metrics.provide({ tableUsage: () => [this.usage] });
   }
 }
 

@@ -74,6 +74,7 @@ export const BUDGET_WARNING_SHARE = 0.8;
 
 /** What the last sweep found: rows kept against the budget (0: none). */
 export interface TableUsage {
+  table: string;
   rows: number;
   maxRows: number;
 }
@@ -94,7 +95,7 @@ export abstract class TableRetention implements OnApplicationBootstrap, OnApplic
     private readonly logger: Logger,
   ) {
     this.schedule = new RetentionSchedule(options.rowsName, () => this.sweep(), logger);
-    this.lastUsage = { rows: 0, maxRows: options.maxRows ?? 0 };
+    this.lastUsage = { table: options.table, rows: 0, maxRows: options.maxRows ?? 0 };
   }
 
   /** Rows and budget as the last sweep measured them, for a gauge. */
@@ -145,7 +146,7 @@ export abstract class TableRetention implements OnApplicationBootstrap, OnApplic
       this.logger.log({ deleted, maxRows }, `${rowsName} past the row budget removed`);
       rows = Math.min(rows, maxRows);
     }
-    this.lastUsage = { rows, maxRows };
+    this.lastUsage = { table, rows, maxRows };
     if (maxRows > 0 && rows >= maxRows * BUDGET_WARNING_SHARE) {
       this.logger.warn(
         { rows, maxRows, table },
