@@ -38,6 +38,12 @@ export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
     metrics.provide({ transferRecordsBuffered: () => this.pending });
   }
 
+  /** Rollups first: once a record can be read, its call is in the statistics. */
+  override async flush(): Promise<void> {
+    await this.rollups.flush();
+    await super.flush();
+  }
+
   /** Queues the record of a finished call; never waits and never throws. */
   record(call: ProxiedCall): void {
     if (!this.config.TRANSFER_RECORDS_ENABLED) return;

@@ -1,13 +1,6 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sketchAdd, sketchMerge } from '../../shared/database/latency-sketch';
-import { RelayConfig } from '../relay.config';
 import type { NewTransferRecord } from './transfer-record.entity';
 
 /** One rollup cell: the calls of one bucket and key, summed. */
@@ -39,40 +32,21 @@ type Span = 'minute' | 'hour';
  * cell of its minute and key (agent, datasource, principal, status class, content type), a
  * map update on the proxy's hot path; each flush folds the minutes into hours and upserts
  * both, adding to the cells already stored. A failed write keeps the cells for the next one.
+ * TransferRecorder drives it: each of its flushes (timer, full batch, shutdown) flushes the
+ * rollups first, so a record that can be read is already counted in the statistics.
  */
 @Injectable()
-export class TransferRollups
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class TransferRollups {
   private readonly logger = new Logger(TransferRollups.name);
   private cells = new Map<string, RollupCell>();
-  private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private droppedCalls = 0;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly config: RelayConfig,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Calls counted in no cell because too many cells waited, since start. */
   get dropped(): number {
     return this.droppedCalls;
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.TRANSFER_FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
-  }
-
-  /** Calls counted while the HTTP server closed, if the database is still there. */
-  async onApplicationShutdown(): Promise<void> {
-    if (this.cells.size > 0 && this.dataSource.isInitialized) await this.flush();
   }
 
   /** Counts one call in its minute's cell; never waits and never throws. */
