@@ -384,6 +384,36 @@ describe('transfer records off the hot path', () => {
     }
   });
 
+  it('keeps rollup cells through a failed write and adds them, with later calls, once it works', async () => {
+    const relay = await startRelay({ ...IDENTITY_ENV, TRANSFER_FLUSH_INTERVAL_MS: '60000' });
+    try {
+      const observer = relay.app.get(ProxyCallObserver);
+      const recorder = relay.app.get(TransferRecorder);
+      const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+      await relaySql(relay, 'alter table transfer_rollups_hour rename to transfer_rollups_away');
+      for (let i = 0; i < 30; i++) observer.observe(call({ startedAt: minute, durationMs: 10 }));
+      await recorder.flush();
+      // The minute and hour upserts share a transaction: neither table holds a half write.
+      expect(
+        await relaySql(relay, 'select count(*)::int as n from transfer_rollups_minute'),
+      ).toEqual([{ n: 0 }]);
+      await relaySql(relay, 'alter table transfer_rollups_away rename to transfer_rollups_hour');
+      for (let i = 0; i < 12; i++) observer.observe(call({ startedAt: minute, durationMs: 1000 }));
+      await recorder.flush();
+      for (const span of ['minute', 'hour']) {
+        const [row] = await relaySql<{ n: number; sketch: number[] }>(
+          relay,
+          `select sum(calls)::int as n, intrabridge_sketch_sum(sketch) as sketch
+             from transfer_rollups_${span}`,
+        );
+        expect(row.n).toBe(42);
+        expect(row.sketch.map(Number).reduce((a, b) => a + b, 0)).toBe(42);
+      }
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('records nothing when TRANSFER_RECORDS_ENABLED=false', async () => {
     const relay = await startRelay({ ...IDENTITY_ENV, TRANSFER_RECORDS_ENABLED: 'false' });
     try {
