@@ -19,7 +19,8 @@ describe('AgentConfig', () => {
 
   it('has data-log defaults and refuses out-of-range values', () => {
     expect(loadAgentConfig({})).toMatchObject({
-      DATA_LOG_RETENTION_DAYS: 30,
+      DATA_LOG_RETENTION_DAYS: 3,
+      DATA_LOG_MAX_ROWS: 10_000_000,
       DATA_LOG_FLUSH_INTERVAL_MS: 1000,
     });
     expect(() => loadAgentConfig({ DATA_LOG_RETENTION_DAYS: '0' })).toThrow(

@@ -48,7 +48,14 @@ export class AgentConfig extends AppConfig {
   @IsInt()
   @Min(1)
   @Max(3650)
-  DATA_LOG_RETENTION_DAYS = 30;
+  DATA_LOG_RETENTION_DAYS = 3;
+
+  /** At most this many data-log rows are kept, the oldest go first; 0: no budget. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000_000)
+  DATA_LOG_MAX_ROWS = 10_000_000;
 
   /** Data-log rows are buffered in memory and written in one insert at this interval... */
   @EnvInt()

@@ -270,12 +270,36 @@ export class RelayConfig extends AppConfig {
   @IsBoolean()
   TRANSFER_RECORDS_ENABLED = true;
 
-  /** Transfer records older than this many days are deleted; 0 keeps them for ever. */
+  /**
+   * Per-call transfer records older than this many days are deleted; 0 keeps them for ever.
+   * The statistics API reads the rollups, which are kept far longer.
+   */
   @EnvInt()
   @IsInt()
   @Min(0)
   @Max(36_500)
-  TRANSFER_RETENTION_DAYS = 90;
+  TRANSFER_RETENTION_DAYS = 7;
+
+  /** At most this many per-call transfer records are kept, the oldest go first; 0: no budget. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000_000)
+  TRANSFER_MAX_ROWS = 20_000_000;
+
+  /** Per-minute rollups of the transfer records are kept this many days; 0: for ever. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  TRANSFER_ROLLUP_MINUTE_RETENTION_DAYS = 31;
+
+  /** Per-hour rollups of the transfer records are kept this many days; 0: for ever. */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  TRANSFER_ROLLUP_HOUR_RETENTION_DAYS = 400;
 
   /** Buffered transfer records are written at this interval... */
   @EnvInt()

@@ -159,6 +159,46 @@ describe('data log', () => {
   });
 });
 
+describe('data log row budget', () => {
+  it('keeps the newest DATA_LOG_MAX_ROWS rows and warns near the budget', async () => {
+    const agent = await startAgent({ ...ENV, DATA_LOG_MAX_ROWS: '10' });
+    try {
+      const retention = agent.app.get(DataLogRetention);
+      const logger = (retention as unknown as { logger: { warn(...args: unknown[]): void } })
+        .logger;
+      const warnings: unknown[][] = [];
+      logger.warn = (...args: unknown[]) => void warnings.push(args);
+      const dataSource = agent.app.get(DataSource);
+      const insert = (from: number, to: number) =>
+        dataSource.query(
+          `insert into data_log (at, request_id, datasource, operation, principal_type,
+             principal_id, principal_name, status, bytes_in, bytes_out, duration_ms)
+           select now(), 'r-' || i, 'crm', 'GET /', 'user', 'u', 'u', 200, 0, 0, 1
+             from generate_series($1::int, $2::int) as i order by i`,
+          [from, to],
+        );
+      await insert(1, 7);
+      expect(await retention.sweep()).toBe(0);
+      expect(warnings).toEqual([]);
+      expect(retention.usage).toEqual({ table: 'data_log', rows: 7, maxRows: 10 });
+      await insert(8, 8);
+      expect(await retention.sweep()).toBe(0);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0][1])).toContain('80% of the row budget');
+      await insert(9, 13);
+      expect(await retention.sweep()).toBe(3);
+      const rows = await dataSource.query<{ request_id: string }[]>(
+        'select request_id from data_log order by id',
+      );
+      expect(rows.map((row) => row.request_id)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `r-${i + 4}`),
+      );
+    } finally {
+      await agent.close();
+    }
+  });
+});
+
 describe('data log durability', () => {
   it('flushes buffered rows on graceful shutdown, before the database closes', async () => {
     const database = await provisionTestDatabase();

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { TableRetention } from '../../shared/database/retention-schedule';
 import { AgentConfig } from '../agent.config';
 
-/** Deletes data-log rows older than DATA_LOG_RETENTION_DAYS, hourly. */
+/** Deletes data-log rows older than DATA_LOG_RETENTION_DAYS and past DATA_LOG_MAX_ROWS, hourly. */
 @Injectable()
 export class DataLogRetention extends TableRetention {
   constructor(dataSource: DataSource, config: AgentConfig) {
@@ -14,6 +14,7 @@ export class DataLogRetention extends TableRetention {
         timeColumn: 'at',
         rowsName: 'data log rows',
         retentionDays: config.DATA_LOG_RETENTION_DAYS,
+        maxRows: config.DATA_LOG_MAX_ROWS,
         firstSweepDelayMs: 30 * 1000,
       },
       new Logger(DataLogRetention.name),

@@ -6,6 +6,8 @@ export interface LiveSources {
   sessions(): number;
   streamsInFlight(): number;
   transferRecordsBuffered(): number;
+  /** Rows in budgeted tables and their budgets, as the last retention sweep found them. */
+  tableUsage(): { table: string; rows: number; maxRows: number }[];
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -131,6 +133,26 @@ export class OperationsMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources().transferRecordsBuffered?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'intrabridge_table_rows',
+      help: 'Rows in a table with a row budget, as its last retention sweep counted them',
+      labelNames: ['table'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const usage of sources().tableUsage?.() ?? [])
+          this.set({ table: usage.table }, usage.rows);
+      },
+    });
+    new Gauge({
+      name: 'intrabridge_table_row_budget',
+      help: 'Row budget of a table (0: none); retention deletes the oldest rows past it',
+      labelNames: ['table'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const usage of sources().tableUsage?.() ?? [])
+          this.set({ table: usage.table }, usage.maxRows);
       },
     });
     collectDefaultMetrics({ register: this.registry });

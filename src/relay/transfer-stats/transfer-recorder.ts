@@ -5,13 +5,14 @@ import type { ProxiedCall } from '../proxy/proxy.service';
 import { RelayConfig } from '../relay.config';
 import { BufferedInsert } from '../../shared/database/buffered-insert';
 import { TransferRecordEntity, type NewTransferRecord } from './transfer-record.entity';
+import { TransferRollups } from './transfer-rollups';
 
 /**
  * Keeps transfer records off the proxy's hot path: `record` only appends to a buffer, which
  * is written as one many-row insert every TRANSFER_FLUSH_INTERVAL_MS or as soon as
  * TRANSFER_BATCH_SIZE wait. While the database is unreachable up to TRANSFER_MAX_BUFFERED
  * records are kept, then the oldest are dropped (and counted). Shutdown flushes before the
- * database closes.
+ * database closes. Each record also counts in its minute's rollup (TransferRollups).
  */
 @Injectable()
 export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
@@ -19,6 +20,7 @@ export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
     dataSource: DataSource,
     private readonly config: RelayConfig,
     metrics: OperationsMetrics,
+    private readonly rollups: TransferRollups,
   ) {
     super(
       dataSource,
@@ -36,9 +38,18 @@ export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
     metrics.provide({ transferRecordsBuffered: () => this.pending });
   }
 
+  /** Rollups first: once a record can be read, its call is in the statistics. */
+  override async flush(): Promise<void> {
+    await this.rollups.flush();
+    await super.flush();
+  }
+
   /** Queues the record of a finished call; never waits and never throws. */
   record(call: ProxiedCall): void {
-    if (this.config.TRANSFER_RECORDS_ENABLED) this.add(toRecord(call));
+    if (!this.config.TRANSFER_RECORDS_ENABLED) return;
+    const record = toRecord(call);
+    this.add(record);
+    this.rollups.add(record);
   }
 }
 

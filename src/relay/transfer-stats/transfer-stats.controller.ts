@@ -27,7 +27,10 @@ export class TransferStatsController {
     description:
       'Calls, bytes in and out, errors (status >= 400), server errors (>= 500), error rate and ' +
       'p50/p95/p99/avg/max duration per UTC bucket and per combination of `groupBy` ' +
-      'dimensions. Records are written in batches, so the last second or so may be missing.',
+      'dimensions, read from per-minute and per-hour rollups (hour rollups when from and to ' +
+      'fall on whole hours). Percentiles come from latency sketches: within 4.4% of the ' +
+      'nearest-rank value. Rollups are written in batches, so the last second or so may be ' +
+      'missing.',
   })
   @ApiResponse({ status: 200, type: AggregateView })
   @ApiErrorResponses(400)

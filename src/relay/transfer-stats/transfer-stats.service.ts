@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException } from '../../shared/errors/app.exception';
+import { sketchQuantile } from '../../shared/database/latency-sketch';
 import { ErrorCode } from '../../shared/errors/error-code';
 import type { AggregateRowView, AggregateView } from './dto/transfer-stats.view';
 import type {
@@ -12,7 +13,8 @@ import type {
 } from './dto/transfer-stats.query';
 import { TransferRecordEntity } from './transfer-record.entity';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Beyond this many rows an aggregate is cut off and flagged `truncated`. */
 export const MAX_AGGREGATE_ROWS = 10_000;
 /** Minute buckets over more than this would be mostly empty noise; refuse them. */
@@ -23,7 +25,7 @@ const DIMENSION_COLUMNS: Record<GroupDimension, string[]> = {
   agent: ['agent_id'],
   datasource: ['agent_id', 'datasource'],
   principal: ['principal_type', 'principal_id'],
-  statusClass: ['(status / 100) * 100'],
+  statusClass: ['status_class'],
   contentType: ['content_type'],
 };
 
@@ -35,17 +37,16 @@ interface AggregateRow {
   principal_id?: string;
   principal_name?: string;
   status_class?: number;
-  content_type?: string | null;
+  content_type?: string;
   calls: string;
   bytes_in: string;
   bytes_out: string;
   errors: string;
   server_errors: string;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  avg: string | number | null;
+  duration_sum: string;
   max: number | null;
+  /** bigint[]: its counts arrive as strings. */
+  sketch: (string | number)[];
 }
 
 export interface TransferRecordPage {
@@ -53,7 +54,7 @@ export interface TransferRecordPage {
   nextCursor: string | null;
 }
 
-/** Reading transfer records: aggregates over time buckets, and the records themselves. */
+/** Reading transfer statistics: aggregates of the rollups, and the per-call records. */
 @Injectable()
 export class TransferStatsService {
   constructor(
@@ -62,8 +63,11 @@ export class TransferStatsService {
   ) {}
 
   /**
-   * Calls, bytes, error counts and duration percentiles (`percentile_cont`) per time bucket
-   * and per combination of the chosen dimensions. Buckets are UTC; empty buckets are absent.
+   * Calls, bytes, error counts and duration percentiles per time bucket and per combination of
+   * the chosen dimensions, from the rollups: per hour when `from` and `to` fall on whole hours
+   * (and the bucket is not a minute), else per minute. A rollup counts when its bucket starts
+   * in [from, to). Percentiles come from the summed latency sketches (within 4.4%, capped at
+   * the exact maximum). Buckets are UTC; empty buckets are absent.
    */
   async aggregate(query: AggregateQuery): Promise<AggregateView> {
     const { from, to } = rangeOf(query);
@@ -78,27 +82,22 @@ export class TransferStatsService {
     const bucket =
       query.bucket === 'total'
         ? 'null::timestamptz'
-        : `date_trunc('${query.bucket}', started_at at time zone 'UTC') at time zone 'UTC'`;
+        : `date_trunc('${query.bucket}', bucket_start at time zone 'UTC') at time zone 'UTC'`;
     const columns = [...new Set(groupBy.flatMap((dimension) => DIMENSION_COLUMNS[dimension]))];
-    const named = columns.map((column) =>
-      column.startsWith('(status') ? `${column} as status_class` : column,
-    );
     const { where, params } = filterSql(query, from, to);
     const sql = `
       select ${bucket} as bucket,
-             ${named.map((column) => `${column},`).join(' ')}
+             ${columns.map((column) => `${column},`).join(' ')}
              ${groupBy.includes('principal') ? 'max(principal_name) as principal_name,' : ''}
-             count(*) as calls,
-             coalesce(sum(bytes_in), 0) as bytes_in,
-             coalesce(sum(bytes_out), 0) as bytes_out,
-             count(*) filter (where status >= 400) as errors,
-             count(*) filter (where status >= 500) as server_errors,
-             percentile_cont(0.5) within group (order by duration_ms) as p50,
-             percentile_cont(0.95) within group (order by duration_ms) as p95,
-             percentile_cont(0.99) within group (order by duration_ms) as p99,
-             avg(duration_ms) as avg,
-             max(duration_ms) as max
-        from transfer_records
+             sum(calls) as calls,
+             sum(bytes_in) as bytes_in,
+             sum(bytes_out) as bytes_out,
+             coalesce(sum(calls) filter (where status_class >= 4), 0) as errors,
+             coalesce(sum(calls) filter (where status_class >= 5), 0) as server_errors,
+             sum(duration_sum) as duration_sum,
+             max(duration_max) as max,
+             intrabridge_sketch_sum(sketch) as sketch
+        from ${rollupTable(query, from, to)}
        where ${where}
        group by ${['1', ...columns].join(', ')}
        order by ${['1', ...columns].join(', ')}
@@ -143,6 +142,14 @@ export class TransferStatsService {
   }
 }
 
+/** Hour rollups answer a range of whole hours; anything finer needs the minutes. */
+function rollupTable(query: AggregateQuery, from: Date, to: Date): string {
+  const wholeHours = from.getTime() % HOUR_MS === 0 && to.getTime() % HOUR_MS === 0;
+  return query.bucket !== 'minute' && wholeHours
+    ? 'transfer_rollups_hour'
+    : 'transfer_rollups_minute';
+}
+
 function rangeOf(query: TransferFilterQuery): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
@@ -158,7 +165,7 @@ function filterSql(
   to: Date,
 ): { where: string; params: unknown[] } {
   const params: unknown[] = [from, to];
-  const clauses = ['started_at >= $1', 'started_at < $2'];
+  const clauses = ['bucket_start >= $1', 'bucket_start < $2'];
   const add = (clause: string, value: unknown): void => {
     params.push(value);
     clauses.push(clause.replace('?', `$${params.length}`));
@@ -172,6 +179,8 @@ function filterSql(
 function toRowView(row: AggregateRow, groupBy: GroupDimension[]): AggregateRowView {
   const calls = Number(row.calls);
   const errors = Number(row.errors);
+  const max = Number(row.max ?? 0);
+  const sketch = row.sketch.map(Number);
   const view: AggregateRowView = {
     bucketStart: row.bucket ? new Date(row.bucket).toISOString() : null,
     calls,
@@ -181,11 +190,11 @@ function toRowView(row: AggregateRow, groupBy: GroupDimension[]): AggregateRowVi
     serverErrors: Number(row.server_errors),
     errorRate: calls === 0 ? 0 : round(errors / calls, 4),
     durationMs: {
-      p50: round(Number(row.p50 ?? 0), 2),
-      p95: round(Number(row.p95 ?? 0), 2),
-      p99: round(Number(row.p99 ?? 0), 2),
-      avg: round(Number(row.avg ?? 0), 2),
-      max: Number(row.max ?? 0),
+      p50: round(sketchQuantile(sketch, 0.5, max), 2),
+      p95: round(sketchQuantile(sketch, 0.95, max), 2),
+      p99: round(sketchQuantile(sketch, 0.99, max), 2),
+      avg: calls === 0 ? 0 : round(Number(row.duration_sum) / calls, 2),
+      max,
     },
   };
   if (groupBy.includes('agent') || groupBy.includes('datasource')) view.agentId = row.agent_id;
@@ -197,8 +206,8 @@ function toRowView(row: AggregateRow, groupBy: GroupDimension[]): AggregateRowVi
       name: row.principal_name ?? '',
     };
   }
-  if (groupBy.includes('statusClass')) view.statusClass = `${Number(row.status_class) / 100}xx`;
-  if (groupBy.includes('contentType')) view.contentType = row.content_type ?? null;
+  if (groupBy.includes('statusClass')) view.statusClass = `${Number(row.status_class)}xx`;
+  if (groupBy.includes('contentType')) view.contentType = row.content_type || null;
   return view;
 }
 

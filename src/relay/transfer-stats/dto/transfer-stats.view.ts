@@ -8,13 +8,15 @@ import {
 import type { TransferRecordEntity } from '../transfer-record.entity';
 
 export class DurationStatsView {
-  @ApiProperty({ description: 'Median duration, ms (continuous percentile)' })
+  @ApiProperty({
+    description: 'Median duration, ms, from the latency sketches (within 4.4%, nearest rank)',
+  })
   p50: number;
 
-  @ApiProperty()
+  @ApiProperty({ description: '95th percentile duration, ms (within 4.4%)' })
   p95: number;
 
-  @ApiProperty()
+  @ApiProperty({ description: '99th percentile duration, ms (within 4.4%)' })
   p99: number;
 
   @ApiProperty()
