@@ -4,6 +4,7 @@ import { CreateAuditEvents1764150000100 } from './1764150000100-create-audit-eve
 import { CreateAgentBlocks1764150000200 } from './1764150000200-create-agent-blocks';
 import { CreateTransferRecords1764150000300 } from './1764150000300-create-transfer-records';
 import { CreateAgentCatalogs1764160000000 } from './1764160000000-create-agent-catalogs';
+import { AddTransferRecordPath1764170000000 } from './1764170000000-add-transfer-record-path';
 
 /** Relay migrations in the order they apply. Generated files are added here, never edited. */
 export const RELAY_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const RELAY_MIGRATIONS = [
   CreateAgentBlocks1764150000200,
   CreateTransferRecords1764150000300,
   CreateAgentCatalogs1764160000000,
+  AddTransferRecordPath1764170000000,
 ];

@@ -37,6 +37,7 @@ function call(overrides: Partial<ProxiedCall> & { startedAt: Date }): ProxiedCal
     agentId: AGENT_A,
     datasource: 'crm',
     operation: 'GET',
+    path: '/api/customers',
     durationMs: 10,
     status: 200,
     bytesIn: 0,
