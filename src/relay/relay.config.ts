@@ -299,7 +299,10 @@ export class RelayConfig extends AppConfig {
   TRANSFER_MAX_BUFFERED = 50_000;
 
   /** The Prometheus exporter's customary port, on loopback unless METRICS_HOST says. */
-  override readonly metricsDefaultPort = 9464;
+  // A getter: validation (whitelist) strips undecorated fields.
+  override get metricsDefaultPort(): number {
+    return 9464;
+  }
 
   /** True when no JWT_SECRET was given and a throwaway one was made for this process. */
   jwtSecretGenerated = false;

@@ -64,7 +64,10 @@ export class AgentsController {
   @ApiOperation({ summary: "Change an agent's name or description" })
   @ApiResponse({ status: 200, type: AgentStatusView })
   @ApiErrorResponses(400, [404, 'AGENT_NOT_FOUND'], [409, 'AGENT_NAME_TAKEN'])
-  async update(@UuidParam('id') id: string, @Body() body: UpdateAgentDto): Promise<AgentStatusView> {
+  async update(
+    @UuidParam('id') id: string,
+    @Body() body: UpdateAgentDto,
+  ): Promise<AgentStatusView> {
     return this.view(await this.agents.update(id, body));
   }
 

@@ -119,7 +119,7 @@ export abstract class AppConfig {
   METRICS_HOST = '127.0.0.1';
 
   /** Where the metrics port goes when METRICS_PORT is unset. */
-  abstract readonly metricsDefaultPort: number;
+  abstract get metricsDefaultPort(): number;
 
   /**
    * The port the separate metrics server listens on, or undefined when there is none.
