@@ -30,7 +30,7 @@ describe('call records, agent metrics and agent presence', () => {
     return parsePrometheus(await response.text());
   };
 
-  const record = async (requestId: string): Promise<Json | undefined> => {
+  const record = async (requestId: string): Promise<Json> => {
     await bridge.relay.app.get(TransferRecorder).flush();
     const page = await admin.get(
       `/api/v1/transfer-stats/records?agentId=${bridge.agentId}&limit=1000`,

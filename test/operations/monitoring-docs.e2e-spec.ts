@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { AgentMetrics } from '../../src/agent/metrics/agent-metrics';
 import { OperationsMetrics } from '../../src/relay/metrics/operations-metrics';
@@ -7,13 +8,11 @@ import { OperationsMetrics } from '../../src/relay/metrics/operations-metrics';
 const DOCS = join(__dirname, '../../docs/monitoring');
 
 /** Every series name a registry exposes, histograms with their _bucket/_sum/_count. */
-async function exported(registry: {
-  getMetricsAsJSON(): Promise<Array<{ name: string; type: string }>>;
-}): Promise<Set<string>> {
+async function exported(registry: Registry): Promise<Set<string>> {
   const names = new Set<string>();
   for (const metric of await registry.getMetricsAsJSON()) {
     names.add(metric.name);
-    if (metric.type === 'histogram') {
+    if (String(metric.type) === 'histogram') {
       for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
     }
   }
