@@ -114,6 +114,7 @@ describe('transfer statistics for a known set of calls', () => {
       agentId: AGENT_A,
       datasource: 'crm',
       operation: 'query',
+      path: '/api/customers',
       status: 200,
       errorCode: null,
       bytesIn: 0,
