@@ -5,6 +5,7 @@ import { CreateAgentBlocks1764150000200 } from './1764150000200-create-agent-blo
 import { CreateTransferRecords1764150000300 } from './1764150000300-create-transfer-records';
 import { CreateAgentCatalogs1764160000000 } from './1764160000000-create-agent-catalogs';
 import { CreateTransferRollups1764170000000 } from './1764170000000-create-transfer-rollups';
+import { AddTransferRecordPath1764170000100 } from './1764170000100-add-transfer-record-path';
 
 /** Relay migrations in the order they apply. Generated files are added here, never edited. */
 export const RELAY_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const RELAY_MIGRATIONS = [
   CreateTransferRecords1764150000300,
   CreateAgentCatalogs1764160000000,
   CreateTransferRollups1764170000000,
+  AddTransferRecordPath1764170000100,
 ];

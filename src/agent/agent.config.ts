@@ -12,6 +12,11 @@ export class AgentConfig extends AppConfig {
   /** The admin API stays on the intranet host unless told otherwise. */
   override HOST = '127.0.0.1';
   override PORT = 8081;
+  /** Next to the relay's 9464, so both fit on one host (the demo, a test bench). */
+  // A getter: validation (whitelist) strips undecorated fields.
+  override get metricsDefaultPort(): number {
+    return 9465;
+  }
   override DATA_DIR = './data/agent';
 
   /** Agent-specific name for the admin API's bind address; wins over HOST when both are set. */

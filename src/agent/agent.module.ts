@@ -11,6 +11,7 @@ import { AgentTunnelModule } from './tunnel/tunnel.module';
 import { ConnectionConfigModule } from './connection-config/connection-config.module';
 import { DataLogModule } from './data-log/data-log.module';
 import { DatasourcesModule } from './datasources/datasources.module';
+import { AgentMetricsModule } from './metrics/agent-metrics.module';
 
 /** Root of the intranet agent profile. */
 @Module({})
@@ -24,6 +25,7 @@ export class AgentModule {
         DatabaseModule.forRoot(AGENT_SCHEMA),
         HealthModule,
         LifecycleModule,
+        AgentMetricsModule,
         AdminAuthModule,
         DatasourcesModule,
         DataLogModule,

@@ -322,24 +322,11 @@ export class RelayConfig extends AppConfig {
   @Max(10_000_000)
   TRANSFER_MAX_BUFFERED = 50_000;
 
-  /** Bearer token for GET /metrics; unset (and no METRICS_PORT): /metrics is not served. */
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
-  METRICS_TOKEN?: string;
-
-  /** Serve /metrics on this separate port instead of the API port. */
-  @IsOptional()
-  @EnvInt()
-  @IsInt()
-  @Min(0)
-  @Max(65_535)
-  METRICS_PORT?: number;
-
-  /** Interface for METRICS_PORT; keep it private (loopback or an internal network). */
-  @IsString()
-  @MinLength(1)
-  METRICS_HOST = '127.0.0.1';
+  /** The Prometheus exporter's customary port, on loopback unless METRICS_HOST says. */
+  // A getter: validation (whitelist) strips undecorated fields.
+  override get metricsDefaultPort(): number {
+    return 9464;
+  }
 
   /** True when no JWT_SECRET was given and a throwaway one was made for this process. */
   jwtSecretGenerated = false;

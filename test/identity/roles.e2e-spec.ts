@@ -154,7 +154,7 @@ describe('role checks on every management route', () => {
       'ApiKeyView',
       'CreatedApiKeyView',
       'ApiKeyPageView',
-      'AgentView',
+      'AgentStatusView',
       'AgentCredentialsView',
       'AgentPageView',
       'AgentTokenView',

@@ -1,4 +1,4 @@
-import { MetricsServer } from '../../src/relay/metrics/metrics-server';
+import { MetricsServer } from '../../src/shared/metrics/metrics-server';
 import { IDENTITY_ENV } from '../utils/identity';
 import { parsePrometheus } from '../utils/operations';
 import { startRelay } from '../utils/test-apps';
@@ -6,15 +6,49 @@ import { startRelay } from '../utils/test-apps';
 const TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 
 describe('/metrics', () => {
-  it('is not served without METRICS_TOKEN or METRICS_PORT', async () => {
+  it('is served by default on a loopback metrics port, and the API port 404 says where', async () => {
     const relay = await startRelay(IDENTITY_ENV);
     try {
+      expect(relay.config.metricsPort(true)).toBe(9464);
       const response = await fetch(`${relay.url}/metrics`);
       expect(response.status).toBe(404);
-      expect(((await response.json()) as { code: string }).code).toBe('NOT_FOUND');
+      const body = (await response.json()) as { code: string; message: string };
+      expect(body.code).toBe('NOT_FOUND');
+      expect(body.message).toContain('metrics port');
+      expect(body.message).toContain('9464');
+      // Another process on this host may hold 9464: then the relay starts without it.
+      const port = relay.app.get(MetricsServer).port;
+      if (port !== undefined) {
+        expect(port).toBe(9464);
+        const scrape = await fetch('http://127.0.0.1:9464/metrics');
+        expect(scrape.status).toBe(200);
+        expect(parsePrometheus(await scrape.text()).types.has('intrabridge_tunnel_sessions')).toBe(
+          true,
+        );
+      }
     } finally {
       await relay.close();
     }
+  });
+
+  it('is not served with METRICS_PORT=off, and the 404 says how to turn it on', async () => {
+    const relay = await startRelay({ ...IDENTITY_ENV, METRICS_PORT: 'off' });
+    try {
+      expect(relay.app.get(MetricsServer).port).toBeUndefined();
+      const response = await fetch(`${relay.url}/metrics`);
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { code: string; message: string };
+      expect(body.message).toContain('METRICS_PORT');
+      expect(body.message).toContain('METRICS_TOKEN');
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('refuses a METRICS_PORT that is neither a port nor off', async () => {
+    await expect(startRelay({ ...IDENTITY_ENV, METRICS_PORT: 'on' })).rejects.toThrow(
+      /METRICS_PORT/,
+    );
   });
 
   it('takes the metrics token on the API port and answers parseable Prometheus text', async () => {

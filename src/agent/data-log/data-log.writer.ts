@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BufferedInsert } from '../../shared/database/buffered-insert';
 import { AgentConfig } from '../agent.config';
+import { AgentMetrics } from '../metrics/agent-metrics';
 import { DataLogEntryEntity, type DataLogRecord } from './data-log-entry.entity';
 
 /**
@@ -12,7 +13,7 @@ import { DataLogEntryEntity, type DataLogRecord } from './data-log-entry.entity'
  */
 @Injectable()
 export class DataLogWriter extends BufferedInsert<DataLogRecord> {
-  constructor(dataSource: DataSource, config: AgentConfig) {
+  constructor(dataSource: DataSource, config: AgentConfig, metrics: AgentMetrics) {
     super(
       dataSource,
       DataLogEntryEntity,
@@ -21,9 +22,12 @@ export class DataLogWriter extends BufferedInsert<DataLogRecord> {
         flushIntervalMs: config.DATA_LOG_FLUSH_INTERVAL_MS,
         batchSize: config.DATA_LOG_BATCH_SIZE,
         maxBuffered: config.DATA_LOG_MAX_BUFFERED,
+        onWritten: (rows) => metrics.dataLogWritten.inc(rows),
+        onDropped: (rows) => metrics.dataLogDropped.inc(rows),
       },
       new Logger(DataLogWriter.name),
     );
+    metrics.provide({ dataLogBuffered: () => this.pending });
   }
 
   /** Queues the row of a served call; never blocks and never throws. */

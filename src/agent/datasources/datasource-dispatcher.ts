@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
 import { AppException } from '../../shared/errors/app.exception';
 import { DataLogWriter } from '../data-log/data-log.writer';
+import { AgentMetrics, statusClass } from '../metrics/agent-metrics';
 import { ByteCounter } from './byte-counter';
 import type { DatasourceCall, DatasourceReply } from './datasource-call';
 import { DatasourceErrorCode } from './datasource-error-code';
@@ -22,6 +23,8 @@ interface CallRecord {
   operation: string;
   /** Counts the request body as the datasource reads it; absent when there is none. */
   bytesIn?: ByteCounter;
+  /** The datasource's name as a metrics label: only configured names, else `unknown`. */
+  label: string;
 }
 
 /**
@@ -36,6 +39,7 @@ export class DatasourceDispatcher {
   constructor(
     private readonly registry: DatasourceRegistry,
     private readonly dataLog: DataLogWriter,
+    private readonly metrics: AgentMetrics,
   ) {}
 
   async dispatch(call: DatasourceCall): Promise<DatasourceReply> {
@@ -51,6 +55,7 @@ export class DatasourceDispatcher {
       startedAt: performance.now(),
       operation: describeOperation(call, active?.definition.type),
       bytesIn,
+      label: active ? call.datasource : 'unknown',
     };
     try {
       if (call.signal.aborted) throw abortFailure(call.signal);
@@ -96,6 +101,9 @@ export class DatasourceDispatcher {
 
   private log(record: CallRecord, status: number, bytesOut: number, errorCode?: string): void {
     const { call } = record;
+    const durationMs = Math.round(performance.now() - record.startedAt);
+    const bytesIn = record.bytesIn?.bytes ?? 0;
+    this.observe(record.label, status, errorCode, bytesIn, bytesOut, durationMs);
     this.dataLog.record({
       at: record.at,
       requestId: call.requestId.slice(0, MAX_ID),
@@ -105,11 +113,26 @@ export class DatasourceDispatcher {
       principalId: call.principal.id.slice(0, MAX_ID),
       principalName: call.principal.name.slice(0, MAX_NAME),
       status,
-      bytesIn: record.bytesIn?.bytes ?? 0,
+      bytesIn,
       bytesOut,
-      durationMs: Math.round(performance.now() - record.startedAt),
+      durationMs,
       errorCode: errorCode ?? null,
     });
+  }
+
+  private observe(
+    datasource: string,
+    status: number,
+    errorCode: string | undefined,
+    bytesIn: number,
+    bytesOut: number,
+    durationMs: number,
+  ): void {
+    const code = errorCode ?? 'none';
+    this.metrics.calls.inc({ datasource, status_class: statusClass(status), code });
+    this.metrics.bytes.inc({ datasource, direction: 'in' }, bytesIn);
+    this.metrics.bytes.inc({ datasource, direction: 'out' }, bytesOut);
+    this.metrics.upstreamDuration.observe({ datasource }, durationMs / 1000);
   }
 
   private toFailure(error: unknown, call: DatasourceCall): AppException {

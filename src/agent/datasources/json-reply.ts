@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { ERROR_CODE_HEADER } from '../../shared/protocol';
 import type { DatasourceReply } from './datasource-call';
 
 /** A complete JSON reply; the body is a byte stream like every other reply's. */
@@ -32,5 +33,9 @@ export function errorReply(
   const lowerCased = Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
-  return jsonReply(status, body, { ...lowerCased, 'cache-control': 'no-store' });
+  return jsonReply(status, body, {
+    ...lowerCased,
+    'cache-control': 'no-store',
+    [ERROR_CODE_HEADER]: code,
+  });
 }

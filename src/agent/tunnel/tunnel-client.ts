@@ -16,6 +16,7 @@ import {
   MAX_NEGOTIABLE_FRAME_SIZE,
 } from '../../shared/protocol';
 import { AgentConfig } from '../agent.config';
+import { AgentMetrics } from '../metrics/agent-metrics';
 import { AgentConnection } from './agent-connection';
 import { ReconnectBackoff } from './reconnect-backoff';
 import { AgentAuthError, exchangeAgentToken, tlsOptions, tunnelUrl } from './relay-endpoints';
@@ -71,7 +72,14 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(TUNNEL_SETTINGS) private readonly settingsSource: TunnelSettingsSource,
     @Inject(CATALOG_SOURCE) private readonly catalog: CatalogSource,
     @Inject(CALL_DISPATCHER) private readonly dispatcher: CallDispatcher,
-  ) {}
+    private readonly metrics: AgentMetrics,
+  ) {
+    metrics.provide({
+      tunnelState: () => this.current.state,
+      rttMs: () => (this.connection?.ready ? this.connection.rttMs : undefined),
+      streamsInFlight: () => this.connection?.streamsInFlight ?? 0,
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.health.register({ name: 'tunnel', check: async () => this.assertConnected() });
@@ -131,6 +139,7 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
       } catch (error) {
         this.current.lastError = (error as Error).message;
         this.logger.warn({ relayUrl, error: (error as Error).message }, 'tunnel attempt failed');
+        this.metrics.tunnelAttemptsFailed.inc({ reason: attemptFailure(error) });
         if (error instanceof AgentAuthError) this.setState('auth-failed');
       }
       if (this.stopped) break;
@@ -169,6 +178,8 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
           onReady: (ack) => {
             this.sessionId = ack.sessionId;
             this.counters.connects += 1;
+            this.metrics.tunnelConnects.inc();
+            if (this.counters.connects > 1) this.metrics.tunnelReconnects.inc();
             this.current.lastError = undefined;
             this.setState('connected');
             this.logger.log({ relayUrl: settings.relayUrl, sessionId: ack.sessionId }, 'tunnel up');
@@ -180,7 +191,10 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
             void this.connection?.drainAndClose(this.config.SHUTDOWN_TIMEOUT_MS, 'drained');
           },
           onClosed: (code, reason) => {
-            if (this.current.state === 'connected') this.counters.disconnects += 1;
+            if (this.current.state === 'connected') {
+              this.counters.disconnects += 1;
+              this.metrics.tunnelDisconnects.inc({ code: String(code) });
+            }
             this.current.lastError = `closed ${code}${reason ? `: ${reason}` : ''}`;
             this.logger.warn({ code, reason }, 'tunnel closed');
             this.connection = undefined;
@@ -247,4 +261,9 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
       );
     }
   }
+}
+
+/** A bounded reason label: refused credentials, or anything else on the way. */
+function attemptFailure(error: unknown): string {
+  return error instanceof AgentAuthError ? 'auth' : 'connect';
 }

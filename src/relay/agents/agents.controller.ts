@@ -5,13 +5,15 @@ import { Role } from '../../shared/auth/role.enum';
 import { Roles } from '../../shared/auth/roles.decorator';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 import { UuidParam } from '../../shared/http/uuid-param';
+import type { AgentEntity } from './agent.entity';
+import { AgentPresence } from './agent-presence';
 import { AgentsService } from './agents.service';
 import {
   AgentCredentialsView,
   AgentPageView,
-  AgentView,
+  AgentStatusView,
   toAgentCredentialsView,
-  toAgentView,
+  toAgentStatusView,
 } from './dto/agent.view';
 import { CreateAgentDto } from './dto/create-agent.dto';
 import { ListAgentsQuery } from './dto/list-agents.query';
@@ -23,7 +25,14 @@ import { UpdateAgentDto } from './dto/update-agent.dto';
 @Roles(Role.Operator)
 @Controller('api/v1/agents')
 export class AgentsController {
-  constructor(private readonly agents: AgentsService) {}
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly presence: AgentPresence,
+  ) {}
+
+  private view(agent: AgentEntity): AgentStatusView {
+    return toAgentStatusView(agent, this.presence.isOnline(agent.id));
+  }
 
   @Post()
   @ApiOperation({ summary: 'Register an agent; its secret is returned this once' })
@@ -40,23 +49,26 @@ export class AgentsController {
   @ApiErrorResponses(400)
   async list(@Query() query: ListAgentsQuery): Promise<AgentPageView> {
     const page = await this.agents.list(query);
-    return { ...page, items: page.items.map(toAgentView) };
+    return { ...page, items: page.items.map((agent) => this.view(agent)) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get an agent' })
-  @ApiResponse({ status: 200, type: AgentView })
+  @ApiResponse({ status: 200, type: AgentStatusView })
   @ApiErrorResponses(400, [404, 'AGENT_NOT_FOUND'])
-  async get(@UuidParam('id') id: string): Promise<AgentView> {
-    return toAgentView(await this.agents.get(id));
+  async get(@UuidParam('id') id: string): Promise<AgentStatusView> {
+    return this.view(await this.agents.get(id));
   }
 
   @Patch(':id')
   @ApiOperation({ summary: "Change an agent's name or description" })
-  @ApiResponse({ status: 200, type: AgentView })
+  @ApiResponse({ status: 200, type: AgentStatusView })
   @ApiErrorResponses(400, [404, 'AGENT_NOT_FOUND'], [409, 'AGENT_NAME_TAKEN'])
-  async update(@UuidParam('id') id: string, @Body() body: UpdateAgentDto): Promise<AgentView> {
-    return toAgentView(await this.agents.update(id, body));
+  async update(
+    @UuidParam('id') id: string,
+    @Body() body: UpdateAgentDto,
+  ): Promise<AgentStatusView> {
+    return this.view(await this.agents.update(id, body));
   }
 
   @Post(':id/disable')
@@ -64,19 +76,19 @@ export class AgentsController {
   @ApiOperation({
     summary: 'Disable an agent: its secret is refused, its tokens die, its tunnel closes',
   })
-  @ApiResponse({ status: 200, type: AgentView })
+  @ApiResponse({ status: 200, type: AgentStatusView })
   @ApiErrorResponses(400, [404, 'AGENT_NOT_FOUND'])
-  async disable(@UuidParam('id') id: string): Promise<AgentView> {
-    return toAgentView(await this.agents.disable(id));
+  async disable(@UuidParam('id') id: string): Promise<AgentStatusView> {
+    return this.view(await this.agents.disable(id));
   }
 
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable an agent again (its secret works again; old tokens do not)' })
-  @ApiResponse({ status: 200, type: AgentView })
+  @ApiResponse({ status: 200, type: AgentStatusView })
   @ApiErrorResponses(400, [404, 'AGENT_NOT_FOUND'])
-  async enable(@UuidParam('id') id: string): Promise<AgentView> {
-    return toAgentView(await this.agents.enable(id));
+  async enable(@UuidParam('id') id: string): Promise<AgentStatusView> {
+    return this.view(await this.agents.enable(id));
   }
 
   @Post(':id/rotate-secret')

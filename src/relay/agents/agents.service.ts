@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { Subject, type Observable } from 'rxjs';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { Page } from '../../shared/dto/page-query.dto';
 import { isUniqueViolation, likeContains } from '../../shared/database/postgres-errors';
 import { hashSecret, randomSecret, secretMatches } from '../credentials/opaque-secret';
@@ -212,12 +212,12 @@ export class AgentsService implements OnModuleDestroy {
     return { agentId: agent.id, name: agent.name };
   }
 
-  /** Records that the agent was just connected (called by the tunnel). */
-  async touchLastSeen(agentId: string): Promise<void> {
-    await this.agents.update(agentId, {
-      lastSeenAt: () => 'now()',
-      updatedAt: () => 'updated_at',
-    });
+  /** Records that the agents are (or were, just now) connected; called by the tunnel. */
+  async touchLastSeen(agentIds: string[]): Promise<void> {
+    await this.agents.update(
+      { id: In(agentIds) },
+      { lastSeenAt: () => 'now()', updatedAt: () => 'updated_at' },
+    );
   }
 
   /** Audits an administrative change with the agent's public view before and after. */

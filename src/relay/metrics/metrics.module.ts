@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
+import { MetricsServer } from '../../shared/metrics/metrics-server';
+import { RelayConfig } from '../relay.config';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistryModule } from './metrics-registry.module';
-import { MetricsServer } from './metrics-server';
+import { OperationsMetrics } from './operations-metrics';
 
-/** The /metrics endpoint, on the API port or on METRICS_PORT. */
+/** The /metrics endpoint, on the metrics port or (METRICS_TOKEN alone) the API port. */
 @Module({
   imports: [MetricsRegistryModule],
   controllers: [MetricsController],
-  providers: [MetricsServer],
+  providers: [
+    {
+      provide: MetricsServer,
+      useFactory: (config: RelayConfig, metrics: OperationsMetrics) =>
+        new MetricsServer(config, metrics, true),
+      inject: [RelayConfig, OperationsMetrics],
+    },
+  ],
 })
 export class MetricsModule {}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ResetCode, type ResponsePayload } from '../../shared/protocol';
+import { errorCodeOf, ResetCode, type ResponsePayload } from '../../shared/protocol';
 import { ErrorCode } from '../../shared/errors/error-code';
 import { writeErrorResponse } from '../../shared/errors/write-error-response';
 import type { RelayStream, StreamListener } from '../tunnel/relay-stream';
@@ -79,6 +79,7 @@ export class ProxyCall implements StreamListener {
     this.framing = new ResponseFraming(answer.declaredLength);
     this.bodyless = answer.bodyless;
     this.res.statusCode = head.status;
+    if (head.status >= 400) this.errorCode = errorCodeOf(head.headers);
     this.agentHeaderNames = Object.keys(answer.headers);
     for (const name of this.agentHeaderNames) this.res.setHeader(name, answer.headers[name]);
     this.res.setHeader('X-Request-Id', this.requestId);

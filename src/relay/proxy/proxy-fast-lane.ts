@@ -20,6 +20,7 @@ import { PrincipalRateLimitGuard } from '../security/principal-rate-limit.guard'
 import { SecurityMiddleware } from '../security/security.middleware';
 import { ProxyController } from './proxy.controller';
 import { PROXY_PREFIX } from './proxy-target';
+import { ProxyService } from './proxy.service';
 
 /** The relay's global guards, in the order Nest registers them (identity before security). */
 const GLOBAL_GUARDS: Type<CanActivate>[] = [
@@ -51,6 +52,7 @@ export class ProxyFastLane implements OnApplicationBootstrap {
   private requestContext!: RequestContextMiddleware;
   private security!: SecurityMiddleware;
   private controller!: ProxyController;
+  private proxy!: ProxyService;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -63,6 +65,7 @@ export class ProxyFastLane implements OnApplicationBootstrap {
     this.requestContext = find(RequestContextMiddleware);
     this.security = find(SecurityMiddleware);
     this.controller = find(ProxyController);
+    this.proxy = find(ProxyService);
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     const others = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
@@ -81,6 +84,7 @@ export class ProxyFastLane implements OnApplicationBootstrap {
   private async serveInContext(req: ProxyRequest, res: ServerResponse): Promise<void> {
     const context = new ExecutionContextHost([req, res, NO_NEXT], ProxyController, this.handler);
     context.setType('http');
+    const startedAt = new Date();
     try {
       await this.security.use(req, res as never, NO_NEXT);
       for (const guard of this.guards) {
@@ -91,6 +95,7 @@ export class ProxyFastLane implements OnApplicationBootstrap {
       await this.controller.forward(req, res, req.principal!);
     } catch (error) {
       this.errors.catch(error, context);
+      this.proxy.refused(req, req.principal, error, res.statusCode, startedAt);
     }
   }
 }

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject } from 'rxjs';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
+import { codeForStatus } from '../../shared/errors/error-code';
+import { withDatabaseOutage } from '../../shared/database/database-unavailable';
 import { ShutdownDrain } from '../../shared/lifecycle/shutdown-drain';
 import type { OpenPayload } from '../../shared/protocol';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
@@ -10,13 +12,15 @@ import { AgentsService } from '../agents/agents.service';
 import { AuditAction, AuditOutcome } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { GrantsService } from '../grants/grants.service';
+import { OperationsMetrics } from '../metrics/operations-metrics';
 import { RelayConfig } from '../relay.config';
 import { LiveHolds, type ProxyCallHold } from '../revocation/live-holds';
+import { SecurityScope } from '../security/security-scope';
 import type { TunnelSession } from '../tunnel/tunnel-session';
 import { TunnelRegistry } from '../tunnel/tunnel-registry';
 import { TunnelErrorCode } from '../tunnel/tunnel-error-code';
 import { ProxyCall, type CallOutcome } from './proxy-call';
-import type { ProxyTarget } from './proxy-target';
+import { parseProxyTarget, type ProxyTarget } from './proxy-target';
 
 /** The caller's credentials and per-hop headers never travel to the intranet. */
 const NOT_FORWARDED = new Set(['authorization', 'x-api-key', 'cookie', 'x-request-id']);
@@ -28,6 +32,8 @@ export interface ProxiedCall extends CallOutcome {
   agentId: string;
   datasource: string;
   operation: string;
+  /** The raw path below the datasource, without the query string. */
+  path: string;
   startedAt: Date;
   durationMs: number;
 }
@@ -46,6 +52,7 @@ export class ProxyService {
     private readonly audit: AuditService,
     private readonly holds: LiveHolds,
     private readonly shutdown: ShutdownDrain,
+    private readonly metrics: OperationsMetrics,
   ) {}
 
   /** Checks the call may go ahead, then streams it through the agent's tunnel. */
@@ -64,6 +71,7 @@ export class ProxyService {
     // grant gets the same 403 for an online, offline or unknown agent or datasource.
     if (!(await this.granted(principal, target, method, known))) {
       const message = `No grant for ${method} on ${target.datasource}`;
+      this.metrics.securityDenials.inc({ reason: 'grant', scope: SecurityScope.Proxy });
       await this.auditGrantDenial(principal, target, method, message);
       throw new AppException(TunnelErrorCode.GrantRequired, message, 403);
     }
@@ -111,6 +119,7 @@ export class ProxyService {
           agentId: target.agentId,
           datasource: target.datasource,
           operation,
+          path: target.path,
           startedAt,
           durationMs: Date.now() - startedAt.getTime(),
         });
@@ -119,6 +128,41 @@ export class ProxyService {
     const stream = session.open(head, call);
     this.holds.add(hold);
     call.start(stream, hasBody);
+  }
+
+  /**
+   * A call the relay answered itself with an error before any stream opened (no grant, IP
+   * rule, rate limit, agent offline or unknown, busy, draining, database down) is recorded
+   * like a served one, so error rates stay true during an outage. Only callers that proved
+   * who they are: an anonymous refusal (401, a global IP rule, the per-IP rate limit) names
+   * no principal, and anyone on the internet could fill the table with them; metrics and the
+   * audit log count those.
+   */
+  refused(
+    req: IncomingMessage,
+    principal: Principal | undefined,
+    error: unknown,
+    status: number,
+    startedAt: Date,
+  ): void {
+    const target = parseProxyTarget(req.url ?? '');
+    if (!principal || !target) return;
+    const failure = withDatabaseOutage(error);
+    this.completedSubject.next({
+      status,
+      errorCode: failure instanceof AppException ? failure.code : codeForStatus(status),
+      bytesIn: 0,
+      bytesOut: 0,
+      contentType: 'application/json',
+      requestId: (req as IncomingMessage & { id?: string }).id ?? '',
+      principal,
+      agentId: target.agentId,
+      datasource: target.datasource,
+      operation: (req.method ?? 'GET').toUpperCase(),
+      path: target.path,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+    });
   }
 
   /** Refusals are audited (committed) before the caller hears of them. */

@@ -1,4 +1,4 @@
-import type { HttpHeaders } from '../../shared/protocol';
+import { ERROR_CODE_HEADER, type HttpHeaders } from '../../shared/protocol';
 import { endToEndHeaders } from '../../shared/tunnel/hop-by-hop-headers';
 
 /**
@@ -28,6 +28,8 @@ const RELAY_OWNED = new Set([
   'www-authenticate',
   // The relay's own request id, set after the policy runs.
   'x-request-id',
+  // The agent's error code, for the relay's records; the caller has it in the body.
+  ERROR_CODE_HEADER,
 ]);
 
 /** Cross-origin access to the relay is the relay's decision, never one agent's. */

@@ -31,6 +31,10 @@ export class TransferRecordEntity {
   @Column('text')
   operation: string;
 
+  /** The raw path below the datasource, without the query string (it may carry secrets). */
+  @Column('text', { nullable: true })
+  path: string | null;
+
   @Column('smallint')
   status: number;
 

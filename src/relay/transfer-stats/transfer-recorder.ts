@@ -53,6 +53,9 @@ export class TransferRecorder extends BufferedInsert<NewTransferRecord> {
   }
 }
 
+/** Longer paths are cut: the record says where, it does not archive URLs. */
+const MAX_PATH = 1024;
+
 function toRecord(call: ProxiedCall): NewTransferRecord {
   return {
     startedAt: call.startedAt,
@@ -63,6 +66,7 @@ function toRecord(call: ProxiedCall): NewTransferRecord {
     agentId: call.agentId,
     datasource: call.datasource,
     operation: call.operation.slice(0, 32),
+    path: call.path.slice(0, MAX_PATH),
     status: clampStatus(call.status),
     errorCode: call.errorCode?.slice(0, 64) ?? null,
     bytesIn: Math.max(0, Math.round(call.bytesIn)),

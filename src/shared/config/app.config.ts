@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { AppProfile, LogLevel, NodeEnv } from './app-profile';
 import { EnvBool, EnvInt } from './env-transforms';
+import { EnvMetricsPort, IsMetricsPort } from './metrics-port';
 
 /**
  * Settings every profile has. Each profile extends this class with its own variables and
@@ -95,6 +96,41 @@ export abstract class AppConfig {
   @IsOptional()
   @IsString()
   TLS_KEY_FILE?: string;
+
+  /** Bearer token /metrics requires; at least 32 characters. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /**
+   * The metrics port: a number (0: any free one), or `off`. Unset: the profile's default
+   * port (`metricsDefaultPort`), except that the relay keeps serving /metrics on its API
+   * port when only METRICS_TOKEN is set. See `metricsPort`.
+   */
+  @IsOptional()
+  @EnvMetricsPort()
+  @IsMetricsPort()
+  METRICS_PORT?: number | 'off';
+
+  /** Interface for the metrics port; keep it private (loopback or an internal network). */
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
+  /** Where the metrics port goes when METRICS_PORT is unset. */
+  abstract get metricsDefaultPort(): number;
+
+  /**
+   * The port the separate metrics server listens on, or undefined when there is none.
+   * `apiPortServes`: the profile can serve /metrics on its API port given a token.
+   */
+  metricsPort(apiPortServes: boolean): number | undefined {
+    if (this.METRICS_PORT === 'off') return undefined;
+    if (this.METRICS_PORT !== undefined) return this.METRICS_PORT;
+    if (apiPortServes && this.METRICS_TOKEN) return undefined;
+    return this.metricsDefaultPort;
+  }
 
   get isProduction(): boolean {
     return this.NODE_ENV === NodeEnv.Production;

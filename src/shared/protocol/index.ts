@@ -45,3 +45,4 @@ export { DATASOURCE_NAME_PATTERN } from './payload-validators';
 export { ReceiveWindow, SendWindow } from './stream-window';
 export { FrameBudget } from './frame-budget';
 export type { FrameRate } from './frame-budget';
+export { ERROR_CODE_HEADER, errorCodeOf } from './error-code-header';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { HOP_BY_HOP_HEADERS } from '../../../shared/tunnel/hop-by-hop-headers';
+import { ERROR_CODE_HEADER } from '../../../shared/protocol';
 
 export type HeaderMap = Record<string, string | string[]>;
 
@@ -45,6 +46,8 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'alt-svc',
   'content-location',
   'www-authenticate',
+  // Only the agent's own error replies name a code to the relay.
+  ERROR_CODE_HEADER,
 ]);
 
 /** Headers an administrator may not inject: they would break or smuggle the framing. */

@@ -22,8 +22,21 @@ export class AgentView {
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When a tunnel session of the agent last opened or ended, refreshed every minute while ' +
+      'connected; null: never connected',
+  })
   lastSeenAt: string | null;
+}
+
+/** An agent with whether it is connected now, as the agent API answers. */
+export class AgentStatusView extends AgentView {
+  @ApiProperty({ description: 'The agent holds a live tunnel session on this relay' })
+  online: boolean;
 }
 
 /** Registration and rotation answer: the secret, shown this once. */
@@ -34,9 +47,9 @@ export class AgentCredentialsView extends AgentView {
   secret: string;
 }
 
-export class AgentPageView implements Page<AgentView> {
-  @ApiProperty({ type: [AgentView] })
-  items: AgentView[];
+export class AgentPageView implements Page<AgentStatusView> {
+  @ApiProperty({ type: [AgentStatusView] })
+  items: AgentStatusView[];
 
   @ApiProperty()
   total: number;
@@ -58,6 +71,10 @@ export function toAgentView(agent: AgentEntity): AgentView {
     updatedAt: agent.updatedAt.toISOString(),
     lastSeenAt: agent.lastSeenAt?.toISOString() ?? null,
   };
+}
+
+export function toAgentStatusView(agent: AgentEntity, online: boolean): AgentStatusView {
+  return { ...toAgentView(agent), online };
 }
 
 export function toAgentCredentialsView(agent: AgentEntity, secret: string): AgentCredentialsView {

@@ -125,6 +125,14 @@ export class TransferRecordView {
   @ApiProperty({ example: 'GET', description: 'HTTP method, or `query` for SQL datasources' })
   operation: string;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '/api/customers/42',
+    description: 'Raw path below the datasource, without the query string (null: older records)',
+  })
+  path: string | null;
+
   @ApiProperty()
   status: number;
 
@@ -161,6 +169,7 @@ export function toTransferRecordView(record: TransferRecordEntity): TransferReco
     agentId: record.agentId,
     datasource: record.datasource,
     operation: record.operation,
+    path: record.path,
     status: record.status,
     errorCode: record.errorCode,
     bytesIn: Number(record.bytesIn),
