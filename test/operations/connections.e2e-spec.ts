@@ -186,7 +186,7 @@ describe('connection monitor with a real agent', () => {
     expect(upgrade.status).toBe(403);
     expect(JSON.parse(upgrade.body)).toMatchObject({ code: 'AGENT_BLOCKED' });
     expect(Number(upgrade.headers['retry-after'])).toBeGreaterThan(500);
-    const blockedUntil: string = (JSON.parse(upgrade.body) as Json).details.blockedUntil;
+    const blockedUntil: string = JSON.parse(upgrade.body).details.blockedUntil;
     expect(Date.parse(blockedUntil)).toBeGreaterThan(Date.now() + 500_000);
 
     // The agent's own status says why it is out, with the relay's code and the block end.
