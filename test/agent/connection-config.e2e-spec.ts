@@ -147,8 +147,7 @@ describe('PATCH /api/v1/connection', () => {
     const announced = firstValueFrom(service.changes);
     const patched = await admin.patch('/api/v1/connection', { secret: 'rotated-secret' });
     expect(patched.status).toBe(200);
-    const { updatedAt: _before, ...kept } = before;
-    expect(patched.body).toMatchObject(kept);
+    expect(patched.body).toMatchObject({ ...before, updatedAt: expect.any(String) });
     expect(JSON.stringify(patched.body)).not.toContain('rotated-secret');
     expect(await announced).toMatchObject({
       relayUrl: 'https://relay.example.com',
