@@ -12,6 +12,7 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { httpServerLimits, LimitedExpressAdapter } from './http-server-limits';
 import { jsonBody } from './json-body';
+import { QuietFrameworkLogger } from '../logging/quiet-framework-logger';
 
 export interface ApiDescription {
   title: string;
@@ -47,7 +48,7 @@ export async function createHttpApp(
     bodyParser: false,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(...jsonBody(JSON_BODY_LIMIT, options.streamedPrefixes));
