@@ -79,5 +79,7 @@ function setUpSwagger(app: NestExpressApplication, api: ApiDescription): void {
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: 'docs-json',
+    // A page reload keeps the token entered under Authorize.
+    swaggerOptions: { persistAuthorization: true },
   });
 }
