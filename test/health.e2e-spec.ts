@@ -57,6 +57,27 @@ describe.each([
     expect(await ui.text()).toContain('swagger-ui');
   });
 
+  it('shows each error response with its own status and code in the example', async () => {
+    type Responses = Record<string, { content?: Record<string, { example?: Json }> }>;
+    type Json = Record<string, unknown>;
+    const doc = (await (await fetch(`${running.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses?: Responses }>>;
+    };
+    const examples = Object.values(doc.paths)
+      .flatMap((methods) => Object.values(methods))
+      .flatMap((operation) => Object.entries(operation.responses ?? {}))
+      .filter(([status]) => Number(status) >= 400)
+      .map(([status, response]) => [status, response.content?.['application/json']?.example])
+      .filter(([, example]) => example !== undefined);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const [status, example] of examples) {
+      expect(example).toMatchObject({ statusCode: Number(status) });
+    }
+    const hasExample = (status: string, code: string) =>
+      examples.some(([s, example]) => s === status && (example as Json).code === code);
+    expect(hasExample('503', 'DATABASE_UNAVAILABLE')).toBe(true);
+  });
+
   it('GET /readyz answers 503 with a JSON reason once the database is gone', async () => {
     await running.app.get(DataSource).destroy();
     const response = await fetch(`${running.url}/readyz`);

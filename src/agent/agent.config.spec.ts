@@ -49,4 +49,15 @@ describe('AgentConfig', () => {
       loadAgentConfig({ NODE_ENV: 'production', AGENT_ADMIN_TOKEN: 'x'.repeat(40) }),
     ).toBeTruthy();
   });
+
+  it('names a weak admin token together with a bad field', () => {
+    try {
+      loadAgentConfig({ NODE_ENV: 'production', AGENT_ADMIN_TOKEN: 'short', PORT: 'x' });
+      throw new Error('accepted');
+    } catch (error) {
+      const text = (error as ConfigValidationError).problems.join('\n');
+      expect(text).toContain('PORT');
+      expect(text).toContain('AGENT_ADMIN_TOKEN');
+    }
+  });
 });

@@ -85,14 +85,14 @@ export class AgentConfig extends AppConfig {
 
   override finalize(): string[] {
     const shared = super.finalize();
-    if (shared.length > 0) return shared;
     if (this.AGENT_HOST) this.HOST = this.AGENT_HOST;
     const token = this.AGENT_ADMIN_TOKEN;
     if (this.isProduction && (!token || token.length < MIN_ADMIN_TOKEN_LENGTH)) {
       return [
+        ...shared,
         `AGENT_ADMIN_TOKEN must be set to a random value of at least ${MIN_ADMIN_TOKEN_LENGTH} characters in production`,
       ];
     }
-    return [];
+    return shared;
   }
 }

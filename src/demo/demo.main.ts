@@ -91,8 +91,18 @@ async function showStatus(state: DemoState): Promise<void> {
     bytesOut: number;
   };
   const line = `agent ${status.state} | calls ${status.callsServed} | tunnel in ${status.bytesIn} B, out ${status.bytesOut} B`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(78)}`);
+  if (process.stdout.isTTY) {
+    process.stdout.write(`\r${line.padEnd(78)}`);
+  } else if (Date.now() - lastPlainLineAt >= PLAIN_STATUS_EVERY_MS) {
+    // Output to a file or a pipe: a carriage-return line would never show; print whole lines.
+    lastPlainLineAt = Date.now();
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  }
 }
+
+/** Without a terminal the status is a plain line this often (a log file, not a live view). */
+const PLAIN_STATUS_EVERY_MS = 10_000;
+let lastPlainLineAt = 0;
 
 /** What is running so far; Ctrl-C or a failure may come at any point of start-up. */
 const started: {

@@ -64,6 +64,24 @@ describe('RelayConfig', () => {
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: strong })).toEqual([]);
   });
 
+  it('names a weak JWT_SECRET together with a bad field, and a TLS half-pair too', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'short-secret',
+      PORT: 'eighty',
+      TLS_CERT_FILE: '/etc/cert.pem',
+    });
+    const text = problems.join('\n');
+    for (const name of ['PORT', 'JWT_SECRET', 'TLS_CERT_FILE']) expect(text).toContain(name);
+    expect(text).not.toContain('short-secret');
+  });
+
+  it('does not repeat a bad field through a cross-field check', () => {
+    const problems = problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '999999999' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('HTTP_HEADERS_TIMEOUT_MS');
+  });
+
   it('makes a throwaway JWT secret outside production', () => {
     const config = loadRelayConfig({});
     expect(config.jwtSecretGenerated).toBe(true);

@@ -333,7 +333,6 @@ export class RelayConfig extends AppConfig {
 
   override finalize(): string[] {
     const shared = super.finalize();
-    if (shared.length > 0) return shared;
     const adminProblems =
       this.ADMIN_PASSWORD?.toLowerCase() === this.ADMIN_USERNAME
         ? ['ADMIN_PASSWORD must not equal ADMIN_USERNAME']
@@ -342,6 +341,7 @@ export class RelayConfig extends AppConfig {
     const weak = !secret || EXAMPLE_SECRETS.has(secret) || secret.length < MIN_SECRET_LENGTH;
     if (weak && this.isProduction) {
       return [
+        ...shared,
         ...adminProblems,
         `JWT_SECRET must be set to a random value of at least ${MIN_SECRET_LENGTH} characters in production (not the example value)`,
       ];
@@ -350,6 +350,6 @@ export class RelayConfig extends AppConfig {
       this.JWT_SECRET = randomBytes(32).toString('base64url');
       this.jwtSecretGenerated = true;
     }
-    return adminProblems;
+    return [...shared, ...adminProblems];
   }
 }

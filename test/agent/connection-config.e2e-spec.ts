@@ -183,3 +183,71 @@ async function waitFor(condition: () => unknown): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+describe('PATCH /api/v1/connection', () => {
+  let database: TestDatabase;
+  let agent: Awaited<ReturnType<typeof startAgentOn>>;
+
+  beforeAll(async () => {
+    database = await provisionTestDatabase();
+    agent = await startAgentOn(database, SEED);
+  });
+  afterAll(async () => {
+    await agent?.close();
+    await database?.release();
+  });
+
+  it('rotates only the secret, keeping every other setting, and reconnects with it', async () => {
+    const admin = adminClient(agent);
+    const before = (
+      await admin.put('/api/v1/connection', {
+        relayUrl: 'https://relay.example.com',
+        agentId: 'agent-patched',
+        reconnect: { initialDelayMs: 700, maxDelayMs: 9000 },
+      })
+    ).body;
+    const service = agent.app.get(ConnectionConfigService);
+    const announced = firstValueFrom(service.changes);
+    const patched = await admin.patch('/api/v1/connection', { secret: 'rotated-secret' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ ...before, updatedAt: expect.any(String) });
+    expect(JSON.stringify(patched.body)).not.toContain('rotated-secret');
+    expect(await announced).toMatchObject({
+      relayUrl: 'https://relay.example.com',
+      agentId: 'agent-patched',
+      secret: 'rotated-secret',
+      reconnect: { initialDelayMs: 700, maxDelayMs: 9000 },
+    });
+  });
+
+  it('merges nested settings field by field', async () => {
+    const admin = adminClient(agent);
+    const patched = await admin.patch('/api/v1/connection', {
+      reconnect: { maxDelayMs: 20000 },
+      tls: { rejectUnauthorized: false },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      agentId: 'agent-patched',
+      secretSet: true,
+      tls: { caFile: null, rejectUnauthorized: false },
+      reconnect: { initialDelayMs: 700, maxDelayMs: 20000 },
+    });
+    expect((await agent.app.get(ConnectionConfigService).current()).secret).toBe('rotated-secret');
+  });
+
+  it.each([
+    ['an unknown field', { password: 'x' }],
+    ['an unknown nested field', { reconnect: { jitter: 1 } }],
+    ['a relay URL of another scheme', { relayUrl: 'ftp://relay' }],
+    ['an empty secret', { secret: '' }],
+    ['a wrongly typed delay', { reconnect: { initialDelayMs: '500' } }],
+    ['a max delay below the stored initial delay', { reconnect: { maxDelayMs: 600 } }],
+    ['an unreadable CA file', { tls: { caFile: '/nonexistent/ca.pem' } }],
+  ])('refuses %s and changes nothing', async (_label, body) => {
+    const admin = adminClient(agent);
+    const before = (await admin.get('/api/v1/connection')).body;
+    const response = await admin.patch('/api/v1/connection', body);
+    expect([response.status, response.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await admin.get('/api/v1/connection')).body).toEqual(before);
+  });
+});

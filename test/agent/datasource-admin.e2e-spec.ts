@@ -7,6 +7,7 @@ import { DatasourceDispatcher } from '../../src/agent/datasources/datasource-dis
 import { DatasourceRegistry } from '../../src/agent/datasources/datasource-registry';
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { makeCall, readReply } from '../utils/datasource-calls';
+import { spawnProfile } from '../utils/spawn-profile';
 import { startAgent, type RunningApp } from '../utils/test-apps';
 
 const CRM = {
@@ -341,5 +342,36 @@ describe('AGENT_DATASOURCES_FILE', () => {
       /entry 0 \(ok\): http\.baseUrl/,
     );
     await expect(startAgent({ AGENT_DATASOURCES_FILE: file })).rejects.not.toThrow(/hunter2/);
+  });
+
+  it('says when the file is not there', async () => {
+    const file = join(dir, 'missing.yaml');
+    await expect(startAgent({ AGENT_DATASOURCES_FILE: file })).rejects.toThrow(
+      `AGENT_DATASOURCES_FILE: there is no file at ${file}`,
+    );
+  });
+
+  it('parses a .json file as JSON only: a trailing comma is an error, quoted without values', async () => {
+    const file = join(dir, 'trailing.json');
+    await writeFile(file, '[{"name": "crm", "type": "http", "http": {"baseUrl": "hunter2"},}]');
+    const attempt = startAgent({ AGENT_DATASOURCES_FILE: file });
+    await expect(attempt).rejects.toThrow(
+      `AGENT_DATASOURCES_FILE ${file} is not valid JSON (line 1 column 65)`,
+    );
+    await expect(attempt).rejects.not.toThrow(/hunter2/);
+  });
+
+  it('stops a real agent process with one plain message and no stack trace', async () => {
+    const file = join(dir, 'bad-entry.json');
+    await writeFile(file, JSON.stringify([{ name: 'crm', type: 'http', http: {} }]));
+    const attempt = spawnProfile('agent', { env: { AGENT_DATASOURCES_FILE: file } });
+    const error = await attempt.then(
+      () => new Error('started'),
+      (reason: Error) => reason,
+    );
+    expect(error.message).toContain(
+      'exited with 1: intrabridge: Invalid configuration:\n  - AGENT_DATASOURCES_FILE entry 0 (crm): http.baseUrl',
+    );
+    expect(error.message).not.toMatch(/^\s+at /m);
   });
 });

@@ -54,4 +54,22 @@ describe('first admin bootstrap', () => {
       await database.release();
     }
   });
+
+  describe('in production', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(20) + 'Q'.repeat(20) };
+
+    it('refuses a first start without ADMIN_PASSWORD instead of logging a generated one', async () => {
+      const attempt = spawnProfile('relay', { env: production });
+      await expect(attempt).rejects.toThrow(
+        /exited with 1: intrabridge: Invalid configuration:\n {2}- ADMIN_PASSWORD must be set in production/,
+      );
+    });
+
+    it('creates the admin from ADMIN_PASSWORD and keeps it out of the logs', async () => {
+      const password = 'production admin password';
+      relay = await spawnProfile('relay', { env: { ...production, ADMIN_PASSWORD: password } });
+      expect((await login(relay.url, 'admin', password)).status).toBe(200);
+      expect(allLogText(relay)).not.toContain(password);
+    });
+  });
 });

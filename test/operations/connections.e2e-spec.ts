@@ -186,10 +186,33 @@ describe('connection monitor with a real agent', () => {
     expect(upgrade.status).toBe(403);
     expect(JSON.parse(upgrade.body)).toMatchObject({ code: 'AGENT_BLOCKED' });
     expect(Number(upgrade.headers['retry-after'])).toBeGreaterThan(500);
+    const blockedUntil: string = JSON.parse(upgrade.body).details.blockedUntil;
+    expect(Date.parse(blockedUntil)).toBeGreaterThan(Date.now() + 500_000);
+
+    // The agent's own status says why it is out, with the relay's code and the block end.
+    const status = await eventually(async () => {
+      const answer = await fetch(`${bridge.agent.url}/api/v1/connection/status`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const body = (await answer.json()) as Json;
+      return body.state === 'blocked' ? body : undefined;
+    });
+    expect(status).toMatchObject({
+      lastErrorCode: 'AGENT_BLOCKED',
+      blockedUntil,
+      lastError: expect.stringContaining('403 AGENT_BLOCKED'),
+    });
 
     // Lifting the block lets the agent straight back in.
     expect((await admin.delete(`/api/v1/connections/blocks/${bridge.agentId}`)).status).toBe(204);
     await waitForAgent(bridge.relay, bridge.agentId, 10_000);
+    const back = await fetch(`${bridge.agent.url}/api/v1/connection/status`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const backStatus = (await back.json()) as Json;
+    expect(backStatus.state).toBe('connected');
+    expect(backStatus).not.toHaveProperty('lastErrorCode');
+    expect(backStatus).not.toHaveProperty('blockedUntil');
     expect((await admin.get('/api/v1/connections/blocks')).body).toEqual([]);
     expect((await admin.delete(`/api/v1/connections/blocks/${bridge.agentId}`)).status).toBe(404);
   });

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectionConfigService } from './connection-config.service';
+import { PatchConnectionDto } from './dto/patch-connection.dto';
 import { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
@@ -23,5 +24,14 @@ export class ConnectionConfigController {
   @ApiOkResponse({ type: ConnectionView })
   replace(@Body() body: UpdateConnectionDto): Promise<ConnectionView> {
     return this.connection.replace(body);
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Change only the fields given (e.g. just the secret); the tunnel reconnects',
+  })
+  @ApiOkResponse({ type: ConnectionView })
+  update(@Body() body: PatchConnectionDto): Promise<ConnectionView> {
+    return this.connection.patch(body);
   }
 }

@@ -8,7 +8,17 @@ import { ErrorCode } from '../../shared/errors/error-code';
 import { AgentConfig } from '../agent.config';
 import { ConnectionConfigEntity } from './connection-config.entity';
 import { DEFAULT_RECONNECT, type ConnectionSettings } from './connection-settings';
+import type { PatchConnectionDto } from './dto/patch-connection.dto';
 import type { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
+
+/** What store() saves: PUT's shape, where a PATCH may leave relayUrl or agentId unset. */
+interface StoredFields {
+  relayUrl: string | null;
+  agentId: string | null;
+  secret?: string;
+  tls: { caFile?: string | null; rejectUnauthorized: boolean };
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+}
 
 const ROW_ID = 1;
 
@@ -27,7 +37,7 @@ export class ConnectionConfigService implements OnApplicationBootstrap {
   /** The environment is applied once per start, by whichever caller reads first. */
   private environmentApplied?: Promise<void>;
 
-  /** Emits the new settings after every successful PUT; the tunnel reconnects on it. */
+  /** Emits the new settings after every successful PUT or PATCH; the tunnel reconnects on it. */
   readonly changes: Observable<ConnectionSettings> = this.changed.asObservable();
 
   constructor(
@@ -64,6 +74,26 @@ export class ConnectionConfigService implements OnApplicationBootstrap {
   }
 
   async replace(dto: UpdateConnectionDto): Promise<ConnectionView> {
+    return this.store(dto);
+  }
+
+  /** Changes only the fields given; the rest keep their stored values. */
+  async patch(dto: PatchConnectionDto): Promise<ConnectionView> {
+    const current = toView(await this.load());
+    return this.store({
+      relayUrl: dto.relayUrl ?? current.relayUrl,
+      agentId: dto.agentId ?? current.agentId,
+      secret: dto.secret,
+      tls: {
+        caFile: dto.tls?.caFile === undefined ? current.tls.caFile : dto.tls.caFile,
+        rejectUnauthorized: dto.tls?.rejectUnauthorized ?? current.tls.rejectUnauthorized,
+      },
+      reconnect: { ...current.reconnect, ...definedOnly(dto.reconnect) },
+    });
+  }
+
+  /** Checks and saves complete settings (an omitted secret keeps the stored one). */
+  private async store(dto: StoredFields): Promise<ConnectionView> {
     if (dto.reconnect.maxDelayMs < dto.reconnect.initialDelayMs) {
       throw invalid('reconnect.maxDelayMs', 'must not be less than reconnect.initialDelayMs');
     }
@@ -202,6 +232,12 @@ function toView(row: ConnectionConfigEntity): ConnectionView {
     },
     updatedAt: row.updatedAt,
   };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
 }
 
 function invalid(field: string, problem: string): AppException {

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { extname } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { ConfigValidationError } from '../../shared/config/config-validation.error';
 import { AppException } from '../../shared/errors/app.exception';
 import { createValidationPipe } from '../../shared/errors/validation.pipe';
 import { CreateDatasourceDto } from './dto/create-datasource.dto';
@@ -10,22 +12,17 @@ const validation = createValidationPipe();
  * Reads AGENT_DATASOURCES_FILE: a JSON or YAML list of datasources in the API's create
  * shape (or an object with such a list under `datasources`). Every entry is validated like
  * an API request; problems name the entry and field, never a value (values may be secrets).
+ * Every problem is a ConfigValidationError: the agent refuses to start with one plain
+ * message, no stack trace.
  */
 export async function readDatasourcesFile(path: string): Promise<CreateDatasourceDto[]> {
-  let document: unknown;
-  try {
-    document = parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new Error(
-      `AGENT_DATASOURCES_FILE cannot be read as JSON or YAML: ${(error as Error).name}`,
-    );
-  }
+  const document = parseDocument(path, await readText(path));
   const list =
     document && typeof document === 'object' && !Array.isArray(document)
       ? (document as { datasources?: unknown }).datasources
       : document;
   if (!Array.isArray(list)) {
-    throw new Error('AGENT_DATASOURCES_FILE must hold a list of datasources');
+    throw invalid('AGENT_DATASOURCES_FILE must hold a list of datasources');
   }
   const problems: string[] = [];
   const entries: CreateDatasourceDto[] = [];
@@ -53,7 +50,45 @@ export async function readDatasourcesFile(path: string): Promise<CreateDatasourc
   if (duplicates.length > 0)
     problems.push(`duplicate names: ${[...new Set(duplicates)].join(', ')}`);
   if (problems.length > 0) {
-    throw new Error(`AGENT_DATASOURCES_FILE is invalid:\n  - ${problems.join('\n  - ')}`);
+    throw new ConfigValidationError(problems.map((p) => `AGENT_DATASOURCES_FILE ${p}`));
   }
   return entries;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw invalid(`AGENT_DATASOURCES_FILE: there is no file at ${path}`);
+    throw invalid(`AGENT_DATASOURCES_FILE: ${path} cannot be read (${code ?? 'error'})`);
+  }
+}
+
+/**
+ * `.json` is JSON only: YAML would silently accept what JSON refuses (a trailing comma).
+ * Parser messages can quote the text, which may hold secrets, so only the place is reported.
+ */
+function parseDocument(path: string, text: string): unknown {
+  if (extname(path).toLowerCase() === '.json') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      const place = /line \d+ column \d+/.exec((error as Error).message)?.[0];
+      throw invalid(
+        `AGENT_DATASOURCES_FILE ${path} is not valid JSON${place ? ` (${place})` : ''}`,
+      );
+    }
+  }
+  try {
+    return parse(text) as unknown;
+  } catch (error) {
+    const where = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
+    const place = where ? ` (line ${where.line} column ${where.col})` : '';
+    throw invalid(`AGENT_DATASOURCES_FILE ${path} is not valid YAML${place}`);
+  }
+}
+
+function invalid(problem: string): ConfigValidationError {
+  return new ConfigValidationError([problem]);
 }

@@ -16,6 +16,7 @@ const TUNNEL_STATES: TunnelState[] = [
   'connected',
   'backing-off',
   'auth-failed',
+  'blocked',
   'stopped',
 ];
 

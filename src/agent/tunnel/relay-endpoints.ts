@@ -28,9 +28,50 @@ export class AgentAuthError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The relay's error code (AGENT_BLOCKED, UNAUTHORIZED...), when its answer had one. */
+    readonly code?: string,
+    /** End of the block period, for AGENT_BLOCKED. */
+    readonly blockedUntil?: string,
   ) {
     super(message);
   }
+}
+
+/** The relay's error body, reduced to what is safe to show and log (no echoed input). */
+export interface RelayRefusal {
+  code?: string;
+  message?: string;
+  blockedUntil?: string;
+}
+
+export function readRelayRefusal(text: string): RelayRefusal {
+  try {
+    const body = JSON.parse(text) as {
+      code?: unknown;
+      message?: unknown;
+      details?: { blockedUntil?: unknown };
+    };
+    const str = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+    return {
+      code: str(body.code),
+      message: str(body.message),
+      blockedUntil: str(body.details?.blockedUntil),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** 401/403/429 from the relay: retrying with the same credentials will not help soon. */
+export function refusalError(status: number, what: string, text: string): AgentAuthError {
+  const refusal = readRelayRefusal(text);
+  const label = refusal.code ? `${status} ${refusal.code}` : String(status);
+  return new AgentAuthError(
+    status,
+    `relay refused ${what} (${label}: ${refusal.message ?? 'no message'})`,
+    refusal.code,
+    refusal.blockedUntil,
+  );
 }
 
 const EXCHANGE_TIMEOUT_MS = 10_000;
@@ -67,14 +108,12 @@ export async function exchangeAgentToken(
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode !== 200 && res.statusCode !== 201) {
             const status = res.statusCode ?? 0;
-            const detail = safeMessage(text);
             reject(
               status === 401 || status === 403 || status === 429
-                ? new AgentAuthError(
-                    status,
-                    `relay refused the agent credentials (${status}: ${detail})`,
-                  )
-                : new Error(`token exchange failed with ${status}: ${detail}`),
+                ? refusalError(status, 'the agent credentials', text)
+                : new Error(
+                    `token exchange failed with ${status}: ${readRelayRefusal(text).message ?? 'no message'}`,
+                  ),
             );
             return;
           }
@@ -92,13 +131,4 @@ export async function exchangeAgentToken(
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function safeMessage(text: string): string {
-  try {
-    const message = (JSON.parse(text) as { message?: unknown }).message;
-    return typeof message === 'string' ? message.slice(0, 200) : 'no message';
-  } catch {
-    return 'no message';
-  }
 }

@@ -19,7 +19,13 @@ import { AgentConfig } from '../agent.config';
 import { AgentMetrics } from '../metrics/agent-metrics';
 import { AgentConnection } from './agent-connection';
 import { ReconnectBackoff } from './reconnect-backoff';
-import { AgentAuthError, exchangeAgentToken, tlsOptions, tunnelUrl } from './relay-endpoints';
+import {
+  AgentAuthError,
+  exchangeAgentToken,
+  refusalError,
+  tlsOptions,
+  tunnelUrl,
+} from './relay-endpoints';
 import {
   CALL_DISPATCHER,
   CATALOG_SOURCE,
@@ -34,11 +40,14 @@ import type { TunnelState, TunnelStatus } from './tunnel-status';
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const STABLE_AFTER_MS = 30_000;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_REFUSAL_BYTES = 4096;
 /**
  * Catalog changes within this long go out as one CATALOG (the latest): a script creating
  * hundreds of datasources must not spend the relay's control-frame budget (20/s).
  */
 const CATALOG_COALESCE_MS = 100;
+/** The relay's code for a kick with a block period (its own error enum is relay-only code). */
+const AGENT_BLOCKED = 'AGENT_BLOCKED';
 
 /**
  * Keeps the agent's one tunnel to the relay up: trade credentials for a token, open the
@@ -59,7 +68,10 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
   private subscriptions: Subscription[] = [];
   private loop?: Promise<void>;
   private readonly counters = { connects: 0, disconnects: 0, callsServed: 0 };
-  private current: Pick<TunnelStatus, 'state' | 'since' | 'lastError' | 'retryInMs'> = {
+  private current: Pick<
+    TunnelStatus,
+    'state' | 'since' | 'lastError' | 'lastErrorCode' | 'blockedUntil' | 'retryInMs'
+  > = {
     state: 'connecting',
     since: new Date().toISOString(),
   };
@@ -137,15 +149,27 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
       try {
         await this.connectAndServe(this.settings);
       } catch (error) {
+        const refused = error instanceof AgentAuthError ? error : undefined;
         this.current.lastError = (error as Error).message;
-        this.logger.warn({ relayUrl, error: (error as Error).message }, 'tunnel attempt failed');
+        this.current.lastErrorCode = refused?.code;
+        this.current.blockedUntil = refused?.blockedUntil;
+        this.logger.warn(
+          {
+            relayUrl,
+            error: (error as Error).message,
+            ...(refused?.code && { code: refused.code }),
+            ...(refused?.blockedUntil && { blockedUntil: refused.blockedUntil }),
+          },
+          'tunnel attempt failed',
+        );
         this.metrics.tunnelAttemptsFailed.inc({ reason: attemptFailure(error) });
-        if (error instanceof AgentAuthError) this.setState('auth-failed');
+        if (refused) this.setState(refused.code === AGENT_BLOCKED ? 'blocked' : 'auth-failed');
       }
       if (this.stopped) break;
       this.backoff.connectionEnded(Date.now() - upSince);
       const delay = this.backoff.next();
-      if (this.current.state !== 'auth-failed') this.setState('backing-off');
+      if (this.current.state !== 'auth-failed' && this.current.state !== 'blocked')
+        this.setState('backing-off');
       this.current.retryInMs = delay;
       await this.sleep(delay);
       this.current.retryInMs = undefined;
@@ -181,6 +205,8 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
             this.metrics.tunnelConnects.inc();
             if (this.counters.connects > 1) this.metrics.tunnelReconnects.inc();
             this.current.lastError = undefined;
+            this.current.lastErrorCode = undefined;
+            this.current.blockedUntil = undefined;
             this.setState('connected');
             this.logger.log({ relayUrl: settings.relayUrl, sessionId: ack.sessionId }, 'tunnel up');
             // A catalog change that raced the handshake is sent again now.
@@ -219,13 +245,23 @@ export class TunnelClient implements OnApplicationBootstrap, BeforeApplicationSh
       ws.once('open', () => resolve(ws));
       ws.once('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0;
-        res.resume();
-        ws.terminate();
-        reject(
-          status === 401 || status === 403
-            ? new AgentAuthError(status, `relay refused the tunnel (${status})`)
-            : new Error(`relay answered the upgrade with ${status}`),
-        );
+        // The body says why (AGENT_BLOCKED and until when); a small JSON, capped anyway.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_REFUSAL_BYTES) chunks.push(chunk);
+        });
+        res.once('end', () => {
+          ws.terminate();
+          const text = Buffer.concat(chunks).toString('utf8');
+          reject(
+            status === 401 || status === 403
+              ? refusalError(status, 'the tunnel', text)
+              : new Error(`relay answered the upgrade with ${status}`),
+          );
+        });
+        res.once('error', (error) => reject(error));
       });
       ws.once('error', (error) => reject(error));
     });

@@ -12,7 +12,7 @@ export class TunnelStatusController {
   @Get('status')
   @ApiOperation({
     summary:
-      'Tunnel state (connected, connecting, backing-off, auth-failed), since, last error, RTT, counts',
+      'Tunnel state (connected, connecting, backing-off, auth-failed, blocked), since, last error and relay code, block end, RTT, counts',
   })
   status(): TunnelStatus {
     return this.tunnel.status();

@@ -80,6 +80,8 @@ export class TunnelGateway implements OnGatewayInit, OnGatewayConnection, OnModu
           statusCode: status,
           code: known ? error.code : 'UNAUTHORIZED',
           message: known ? error.message : 'Invalid agent token',
+          // The agent shows these in its status (AGENT_BLOCKED: blockedUntil).
+          ...(known && error.details !== undefined && { details: error.details }),
         });
         const headers = known ? error.headers : undefined;
         done(false, status, body, { ...headers, 'Content-Type': 'application/json' });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Role } from '../../shared/auth/role.enum';
+import { ConfigValidationError } from '../../shared/config/config-validation.error';
 import { isUndefinedTable } from '../../shared/database/postgres-errors';
 import { AppException } from '../../shared/errors/app.exception';
 import { RelayConfig } from '../relay.config';
@@ -10,7 +11,8 @@ import { UsersService } from './users.service';
 /**
  * On a relay's first start (empty user table) creates the admin from ADMIN_USERNAME and
  * ADMIN_PASSWORD. Without a password it generates one and logs it exactly once: later starts
- * find the table non-empty and do nothing.
+ * find the table non-empty and do nothing. In production the logs are shipped and kept, so a
+ * password there would leak: a production first start without ADMIN_PASSWORD is refused.
  */
 @Injectable()
 export class FirstAdminService implements OnApplicationBootstrap {
@@ -30,6 +32,11 @@ export class FirstAdminService implements OnApplicationBootstrap {
       return;
     }
     const username = this.config.ADMIN_USERNAME;
+    if (this.config.isProduction && this.config.ADMIN_PASSWORD === undefined) {
+      throw new ConfigValidationError([
+        'ADMIN_PASSWORD must be set in production for the first start (the user table is empty); it is used once to create the first admin',
+      ]);
+    }
     const generated = this.config.ADMIN_PASSWORD === undefined;
     // 18 random bytes: a 24-character password with 144 bits of entropy.
     const password = this.config.ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');

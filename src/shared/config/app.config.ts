@@ -136,17 +136,21 @@ export abstract class AppConfig {
     return this.NODE_ENV === NodeEnv.Production;
   }
 
-  /** Cross-field checks run after the per-field rules pass; returns problems. */
+  /**
+   * Cross-field checks; returns every problem. Runs even when a field failed its own rule
+   * (loadConfig drops problems about such fields), so each check must tolerate bad values.
+   */
   finalize(): string[] {
+    const problems: string[] = [];
     if (Boolean(this.TLS_CERT_FILE) !== Boolean(this.TLS_KEY_FILE)) {
-      return ['TLS_CERT_FILE and TLS_KEY_FILE must be set together'];
+      problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
     }
     if (
       this.HTTP_REQUEST_TIMEOUT_MS > 0 &&
       this.HTTP_REQUEST_TIMEOUT_MS < this.HTTP_HEADERS_TIMEOUT_MS
     ) {
-      return ['HTTP_REQUEST_TIMEOUT_MS must be 0 or at least HTTP_HEADERS_TIMEOUT_MS'];
+      problems.push('HTTP_REQUEST_TIMEOUT_MS must be 0 or at least HTTP_HEADERS_TIMEOUT_MS');
     }
-    return [];
+    return problems;
   }
 }

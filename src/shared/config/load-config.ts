@@ -19,7 +19,12 @@ export function loadConfig<T extends object>(configClass: ClassConstructor<T>, r
   const config = plainToInstance(configClass, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
   const problems = errors.flatMap(describe);
-  if (problems.length === 0) problems.push(...((config as Finalizable).finalize?.() ?? []));
+  // Cross-field checks run even when a field failed, so every bad variable is named at once
+  // (a short JWT_SECRET and a bad PORT: both). A cross-field problem about a variable that
+  // already failed its own rule would only repeat it, so it is dropped.
+  const invalid = new Set(errors.map((error) => error.property));
+  const crossField = (config as Finalizable).finalize?.() ?? [];
+  problems.push(...crossField.filter((problem) => !namesAny(problem, invalid)));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }
@@ -27,4 +32,8 @@ export function loadConfig<T extends object>(configClass: ClassConstructor<T>, r
 function describe(error: ValidationError): string[] {
   const rules = Object.values(error.constraints ?? {});
   return rules;
+}
+
+function namesAny(problem: string, variables: Set<string>): boolean {
+  return (problem.match(/\b[A-Z][A-Z0-9_]+\b/g) ?? []).some((name) => variables.has(name));
 }

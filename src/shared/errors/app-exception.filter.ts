@@ -26,6 +26,12 @@ export class AppExceptionFilter implements ExceptionFilter {
       // Expected while the database is down: one line per request, no stack.
       const reason = thrown instanceof Error ? thrown.message : String(thrown);
       this.logger.warn({ reason, requestId: body.requestId }, 'database unavailable');
+    } else if (exception instanceof AppException && body.statusCode >= 500) {
+      // A coded refusal (503 AGENT_OFFLINE...) is expected in operation: a warning, no stack.
+      this.logger.warn(
+        { code: body.code, status: body.statusCode, requestId: body.requestId },
+        body.message,
+      );
     } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, 'request failed');
     }

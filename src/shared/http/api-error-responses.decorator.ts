@@ -19,7 +19,28 @@ export function ApiErrorResponses(
   return applyDecorators(
     ...statuses.map((entry) => {
       const [status, description] = Array.isArray(entry) ? entry : [entry, DESCRIPTIONS[entry]];
-      return ApiResponse({ status, description, type: ErrorResponseDto });
+      // Each status shows its own code in the example, not the DTO's generic 401.
+      return ApiResponse({
+        status,
+        description,
+        type: ErrorResponseDto,
+        example: exampleFor(status),
+      });
     }),
   );
+}
+
+const EXAMPLE_CODES: Record<number, [string, string]> = {
+  400: ['VALIDATION_FAILED', 'name must be a string'],
+  401: ['UNAUTHORIZED', 'Authentication required'],
+  403: ['FORBIDDEN', 'This needs the admin role'],
+  404: ['NOT_FOUND', 'Not found'],
+  409: ['CONFLICT', 'That name is already taken'],
+  429: ['TOO_MANY_REQUESTS', 'Too many requests; retry later'],
+  503: ['DATABASE_UNAVAILABLE', 'The database cannot be reached; retry later'],
+};
+
+function exampleFor(status: number): Record<string, unknown> {
+  const [code, message] = EXAMPLE_CODES[status] ?? ['ERROR', 'Request failed'];
+  return { statusCode: status, code, message, requestId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' };
 }

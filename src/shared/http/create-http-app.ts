@@ -12,6 +12,7 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { httpServerLimits, LimitedExpressAdapter } from './http-server-limits';
 import { jsonBody } from './json-body';
+import { QuietFrameworkLogger } from '../logging/quiet-framework-logger';
 
 export interface ApiDescription {
   title: string;
@@ -47,7 +48,7 @@ export async function createHttpApp(
     bodyParser: false,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(...jsonBody(JSON_BODY_LIMIT, options.streamedPrefixes));
@@ -78,5 +79,7 @@ function setUpSwagger(app: NestExpressApplication, api: ApiDescription): void {
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: 'docs-json',
+    // A page reload keeps the token entered under Authorize.
+    swaggerOptions: { persistAuthorization: true },
   });
 }
