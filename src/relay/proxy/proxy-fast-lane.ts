@@ -77,9 +77,12 @@ export class ProxyFastLane implements OnApplicationBootstrap {
     const middleware = this.middleware[index];
     if (!middleware) return this.guardAndHandle(req, res, context);
     let rest: Promise<void> | undefined;
+    let refused: { error: unknown } | undefined;
     await middleware.use(req, res, (error?: unknown) => {
-      rest = error ? Promise.reject(error) : this.runFrom(index + 1, req, res, context);
+      if (error) refused = { error };
+      else rest = this.runFrom(index + 1, req, res, context);
     });
+    if (refused) throw refused.error;
     await rest;
   }
 
