@@ -23,7 +23,9 @@ async function globalGuardsUnder(root: Import): Promise<unknown[]> {
     seen.add(key);
     const read = <T>(field: string): T[] => [
       ...((Reflect.getMetadata(field, type) as T[] | undefined) ?? []),
-      ...(('module' in node ? (node as Record<string, T[] | undefined>)[field] : undefined) ?? []),
+      ...(('module' in node
+        ? (node as unknown as Record<string, T[] | undefined>)[field]
+        : undefined) ?? []),
     ];
     for (const provider of read<Provider>(MODULE_METADATA.PROVIDERS)) {
       if (typeof provider === 'object' && provider.provide === APP_GUARD) {
