@@ -9,6 +9,25 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * CPU seconds of a process and all its descendants (the embedded PostgreSQL server and its
+ * backends): each member's own time plus what its reaped children used, so a backend that
+ * exited between two readings (the pool closes idle ones) still counts, in its parent.
+ */
+export function treeCpuSeconds(pid: number): number {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0);
+    } catch {
+      // Gone while we looked: its time is in its parent's children's time once reaped.
+    }
+  }
+  return total / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Resident memory in bytes, from /proc. */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

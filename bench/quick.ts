@@ -6,7 +6,7 @@
  */
 import { startBridge, type Bridge } from './bridge-processes';
 import { load } from './load';
-import { cpuSeconds } from './proc-stats';
+import { cpuSeconds, treeCpuSeconds } from './proc-stats';
 import { download, upload } from './streams';
 import { startUpstream } from './upstream';
 
@@ -19,14 +19,18 @@ async function measure(
   name: string,
   work: () => Promise<[summary: string, units: number, unit: string]>,
 ): Promise<void> {
-  const relayBefore = cpuSeconds(bridge.relay.pid);
-  const agentBefore = cpuSeconds(bridge.agent.pid);
+  const pids = [bridge.relay.pid, bridge.agent.pid];
+  const before = pids.map((pid) => [treeCpuSeconds(pid), cpuSeconds(pid)]);
   const [summary, units, unit] = await work();
-  const per = (before: number, pid: number) =>
-    (((cpuSeconds(pid) - before) * 1000) / units).toFixed(3);
+  const [relay, agent] = pids.map((pid, i) => {
+    const [tree, own] = [treeCpuSeconds(pid) - before[i][0], cpuSeconds(pid) - before[i][1]];
+    return { tree: (tree * 1000) / units, database: ((tree - own) * 1000) / units };
+  });
+  const ms = (n: number) => n.toFixed(3);
   console.log(
-    `${name}: ${summary}; CPU ms per ${unit}: relay ${per(relayBefore, bridge.relay.pid)}, ` +
-      `agent ${per(agentBefore, bridge.agent.pid)}`,
+    `${name}: ${summary}; CPU ms per ${unit} (process tree, database server included): ` +
+      `relay ${ms(relay.tree)} (db ${ms(relay.database)}), agent ${ms(agent.tree)} ` +
+      `(db ${ms(agent.database)}), both ${ms(relay.tree + agent.tree)}`,
   );
 }
 

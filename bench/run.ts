@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBridge, type Bridge } from './bridge-processes';
-import { cpuSeconds, rssBytes, sampleRss } from './proc-stats';
+import { rssBytes, sampleRss, treeCpuSeconds } from './proc-stats';
 import { idleAgentMemory } from './idle-agents';
 import { startFloor, type Floor } from './floor';
 import { load, median, sequentialP50Micros, type LoadResult } from './load';
@@ -35,8 +35,8 @@ interface CaseRow {
   floorCpuMsPerCall: number;
 }
 
-/** CPU seconds of a set of processes, read from /proc. */
-const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+/** CPU seconds of a set of processes and their descendants (database servers), from /proc. */
+const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
 
 async function loadCase(
   bridge: Bridge,

@@ -4,6 +4,7 @@ import { DatabaseModule } from '../shared/database/database.module';
 import { HealthModule } from '../shared/health/health.module';
 import { LifecycleModule } from '../shared/lifecycle/lifecycle.module';
 import { LoggingModule } from '../shared/logging/logging.module';
+import { DataPlaneModule } from './data-plane/data-plane.module';
 import { IdentityModule } from './identity.module';
 import { OperationsModule } from './operations/operations.module';
 import { ProxyModule } from './proxy/proxy.module';
@@ -30,6 +31,7 @@ export class RelayModule {
         ProxyModule,
         AgentCatalogModule,
         OperationsModule,
+        DataPlaneModule,
       ],
     };
   }

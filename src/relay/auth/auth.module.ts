@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthenticationGuard } from '../../shared/auth/authentication.guard';
 import { Authenticator } from '../../shared/auth/authenticator';
@@ -15,8 +14,8 @@ import { RefreshTokensService } from './refresh-tokens.service';
 import { RelayAuthenticator } from './relay-authenticator';
 
 /**
- * Login and tokens, and the relay's global guards: authentication first, then roles (Nest
- * runs global guards in the order they are provided here).
+ * Login and tokens, and the authentication and roles guards (registered as global guards by
+ * DataPlaneModule, from the declared pipeline).
  */
 @Module({
   imports: [
@@ -33,9 +32,7 @@ import { RelayAuthenticator } from './relay-authenticator';
     { provide: Authenticator, useClass: RelayAuthenticator },
     AuthenticationGuard,
     RolesGuard,
-    { provide: APP_GUARD, useExisting: AuthenticationGuard },
-    { provide: APP_GUARD, useExisting: RolesGuard },
   ],
-  exports: [AccessTokenService],
+  exports: [AccessTokenService, AuthenticationGuard, RolesGuard],
 })
 export class AuthModule {}

@@ -9,9 +9,8 @@ import { TransferStatsModule } from '../transfer-stats/transfer-stats.module';
 /**
  * What an operator watches and controls while the bridge runs: request context and client
  * addresses, metrics, the audit log, security control, the connection monitor and transfer
- * statistics. Import it after the identity modules (see SecurityModule on guard order).
- * RequestContextModule comes first: its middleware must open the context before the
- * security middleware runs, and Nest applies modules' middleware in import order.
+ * statistics. The request pipeline's middleware and guards are registered, in order, by
+ * DataPlaneModule.
  */
 @Module({
   imports: [

@@ -2,45 +2,31 @@ import {
   ForbiddenException,
   Injectable,
   type CanActivate,
+  type NestMiddleware,
   type OnApplicationBootstrap,
   type Type,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { AuthenticationGuard } from '../../shared/auth/authentication.guard';
 import type { AuthenticatedRequest } from '../../shared/auth/authenticated-request';
-import { RolesGuard } from '../../shared/auth/roles.guard';
 import { AppExceptionFilter } from '../../shared/errors/app-exception.filter';
 import { assignRequestId } from '../../shared/logging/request-id';
-import { RequestContextMiddleware } from '../request-context/request-context.middleware';
-import { PrincipalIpGuard } from '../security/principal-ip.guard';
-import { PrincipalRateLimitGuard } from '../security/principal-rate-limit.guard';
-import { SecurityMiddleware } from '../security/security.middleware';
+import { DATA_PLANE } from '../data-plane/data-plane';
+import { HttpExecutionContext } from '../data-plane/http-execution-context';
 import { ProxyController } from './proxy.controller';
 import { PROXY_PREFIX } from './proxy-target';
 import { ProxyService } from './proxy.service';
 
-/** The relay's global guards, in the order Nest registers them (identity before security). */
-const GLOBAL_GUARDS: Type<CanActivate>[] = [
-  AuthenticationGuard,
-  RolesGuard,
-  PrincipalIpGuard,
-  PrincipalRateLimitGuard,
-];
-
 type ProxyRequest = AuthenticatedRequest & { id: string };
-
-const NO_NEXT = (): void => undefined;
 
 /**
  * Serves proxy calls straight from the Node HTTP server, ahead of Express and Nest's router:
  * on a 1 KiB answer the generic pipeline (router, rxjs interceptors, per-request
  * middleware lookup) cost the relay several times the tunnel work itself. Every check a
  * proxy call passed through Nest still runs, in the same order and with the same code: the
- * request id, the request context, the security middleware, the global guards, then the
- * controller's handler, with errors answered by the app's exception filter.
+ * request id, then the declared pipeline (DATA_PLANE: middleware, then global guards), then
+ * the controller's handler, with errors answered by the app's exception filter.
  */
 @Injectable()
 export class ProxyFastLane implements OnApplicationBootstrap {
@@ -49,8 +35,7 @@ export class ProxyFastLane implements OnApplicationBootstrap {
   // eslint-disable-next-line @typescript-eslint/unbound-method
   private readonly handler = ProxyController.prototype.forward;
   private guards: CanActivate[] = [];
-  private requestContext!: RequestContextMiddleware;
-  private security!: SecurityMiddleware;
+  private middleware: NestMiddleware[] = [];
   private controller!: ProxyController;
   private proxy!: ProxyService;
 
@@ -61,9 +46,8 @@ export class ProxyFastLane implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const find = <T>(type: Type<T>): T => this.moduleRef.get(type, { strict: false });
-    this.guards = GLOBAL_GUARDS.map(find);
-    this.requestContext = find(RequestContextMiddleware);
-    this.security = find(SecurityMiddleware);
+    this.guards = DATA_PLANE.guards.map(find);
+    this.middleware = DATA_PLANE.middleware.map(find);
     this.controller = find(ProxyController);
     this.proxy = find(ProxyService);
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
@@ -78,24 +62,47 @@ export class ProxyFastLane implements OnApplicationBootstrap {
   private serve(req: ProxyRequest, res: ServerResponse): void {
     req.id = assignRequestId(req, res);
     req.originalUrl = req.url!;
-    this.requestContext.use(req, res as never, () => void this.serveInContext(req, res));
-  }
-
-  private async serveInContext(req: ProxyRequest, res: ServerResponse): Promise<void> {
-    const context = new ExecutionContextHost([req, res, NO_NEXT], ProxyController, this.handler);
-    context.setType('http');
+    const context = new HttpExecutionContext(req, res, ProxyController, this.handler);
     const startedAt = new Date();
-    try {
-      await this.security.use(req, res as never, NO_NEXT);
-      for (const guard of this.guards) {
-        const verdict = guard.canActivate(context);
-        const allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
-        if (!allowed) throw new ForbiddenException('Forbidden resource');
-      }
-      await this.controller.forward(req, res, req.principal!);
-    } catch (error) {
+    this.runFrom(0, req, res, context).catch((error: unknown) => {
       this.errors.catch(error, context);
       this.proxy.refused(req, req.principal, error, res.statusCode, startedAt);
+    });
+  }
+
+  /**
+   * Runs middleware `index` with a `next` that runs the rest, as Express would: the rest then
+   * runs inside whatever the middleware set up around `next` (the request context). A
+   * middleware refuses by throwing (or passing an error to `next`).
+   */
+  private async runFrom(
+    index: number,
+    req: ProxyRequest,
+    res: ServerResponse,
+    context: HttpExecutionContext,
+  ): Promise<void> {
+    const middleware = this.middleware[index];
+    if (!middleware) return this.guardAndHandle(req, res, context);
+    let rest: Promise<void> | undefined;
+    let refused: { error: unknown } | undefined;
+    await middleware.use(req, res, (error?: unknown) => {
+      if (error) refused = { error };
+      else rest = this.runFrom(index + 1, req, res, context);
+    });
+    if (refused) throw refused.error;
+    await rest;
+  }
+
+  private async guardAndHandle(
+    req: ProxyRequest,
+    res: ServerResponse,
+    context: HttpExecutionContext,
+  ): Promise<void> {
+    for (const guard of this.guards) {
+      const verdict = guard.canActivate(context);
+      const allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
+      if (!allowed) throw new ForbiddenException('Forbidden resource');
     }
+    await this.controller.forward(req, res, req.principal!);
   }
 }

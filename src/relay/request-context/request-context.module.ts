@@ -1,15 +1,14 @@
-import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ClientIpResolver } from './client-ip.resolver';
 import { RequestContextMiddleware } from './request-context.middleware';
 
-/** Client addresses (trusted proxies) and the per-request context, for every relay module. */
+/**
+ * Client addresses (trusted proxies) and the per-request context, for every relay module
+ * (its middleware runs first in the declared pipeline, see DataPlaneModule).
+ */
 @Global()
 @Module({
   providers: [ClientIpResolver, RequestContextMiddleware],
   exports: [ClientIpResolver, RequestContextMiddleware],
 })
-export class RequestContextModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*');
-  }
-}
+export class RequestContextModule {}

@@ -1,5 +1,4 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { SecurityDenials } from './security-denials';
 import { IpRulesModule } from './ip-rules/ip-rules.module';
@@ -18,9 +17,8 @@ import { SecurityMiddleware } from './security.middleware';
 
 /**
  * Security control: IP rules, rate limits, body-size limits. The middleware checks what
- * needs no principal before authentication; the two global guards check the principal's IP
- * rules and rate limit after it. This module must be imported after the module that provides
- * the authentication guard, since Nest runs global guards in the order they are registered.
+ * needs no principal before authentication; the two guards check the principal's IP rules
+ * and rate limit after it. DataPlaneModule registers them, in the declared pipeline's order.
  */
 @Module({
   imports: [
@@ -52,18 +50,7 @@ import { SecurityMiddleware } from './security.middleware';
     }),
   ],
   controllers: [SecurityController],
-  providers: [
-    SecurityDenials,
-    SecurityMiddleware,
-    PrincipalIpGuard,
-    PrincipalRateLimitGuard,
-    { provide: APP_GUARD, useExisting: PrincipalIpGuard },
-    { provide: APP_GUARD, useExisting: PrincipalRateLimitGuard },
-  ],
-  exports: [IpRulesModule],
+  providers: [SecurityDenials, SecurityMiddleware, PrincipalIpGuard, PrincipalRateLimitGuard],
+  exports: [IpRulesModule, SecurityMiddleware, PrincipalIpGuard, PrincipalRateLimitGuard],
 })
-export class SecurityModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityMiddleware).forRoutes('*');
-  }
-}
+export class SecurityModule {}
