@@ -226,10 +226,13 @@ describe('connection monitor with a real agent', () => {
     expect(rule.status).toBe(201);
     const session = await liveSession();
     await admin.delete(`/api/v1/connections/${session.id}`);
-    await sleep(1_000);
+    // The agent's reconnect (after its backoff) is what the rule refuses and audits.
+    const denied = await eventually(async () => {
+      const answer = await admin.get('/api/v1/audit-events?action=access.ip_denied');
+      return answer.body.items[0] as Json | undefined;
+    });
+    expect(denied).toMatchObject({ details: { scope: 'tunnel' } });
     expect(bridge.relay.app.get(TunnelRegistry).get(bridge.agentId)).toBeUndefined();
-    const denied = await admin.get('/api/v1/audit-events?action=access.ip_denied');
-    expect(denied.body.items[0]).toMatchObject({ details: { scope: 'tunnel' } });
     // Proxy and admin scopes are untouched by a tunnel rule.
     expect((await admin.get('/api/v1/connections')).status).toBe(200);
     await admin.delete(`/api/v1/security/ip-rules/${rule.body.id}`);
