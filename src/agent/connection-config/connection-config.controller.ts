@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminAuth } from '../admin-auth/api-admin-auth.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectionConfigService } from './connection-config.service';
 import { PatchConnectionDto } from './dto/patch-connection.dto';
 import { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('connection')
-@ApiBearerAuth()
+@ApiAdminAuth()
 @ApiErrorResponses(503)
 @Controller('api/v1/connection')
 export class ConnectionConfigController {

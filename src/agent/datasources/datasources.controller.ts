@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminAuth } from '../admin-auth/api-admin-auth.decorator';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DatasourceView } from './datasource-settings';
 import { DatasourcesService, type ReachabilityReport } from './datasources.service';
 import { CreateDatasourceDto } from './dto/create-datasource.dto';
@@ -7,7 +8,7 @@ import { UpdateDatasourceDto } from './dto/update-datasource.dto';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('datasources')
-@ApiBearerAuth()
+@ApiAdminAuth()
 @ApiErrorResponses(503)
 @Controller('api/v1/datasources')
 export class DatasourcesController {
