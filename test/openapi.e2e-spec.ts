@@ -1,6 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { startAgent, startRelay, type RunningApp } from './utils/test-apps';
 
+// The documents are walked generically; their shape is what the tests check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 /** Every schema property typed a bare `object` with nothing to say what is inside. */
