@@ -85,5 +85,20 @@ describe.each([
         }
       }
     });
+
+    it('declares the error answers of the admin routes, not only their successes', () => {
+      const errors = (path: string, method: string) =>
+        Object.keys(doc.paths[path][method].responses).filter((status) => Number(status) >= 400);
+      expect(errors('/api/v1/datasources', 'post')).toEqual(
+        expect.arrayContaining(['400', '401', '409', '503']),
+      );
+      expect(errors('/api/v1/datasources/{name}', 'patch')).toEqual(
+        expect.arrayContaining(['400', '401', '404', '503']),
+      );
+      expect(errors('/api/v1/connection', 'put')).toEqual(
+        expect.arrayContaining(['400', '401', '503']),
+      );
+      expect(errors('/api/v1/connection/status', 'get')).toEqual(['401', '503']);
+    });
   }
 });

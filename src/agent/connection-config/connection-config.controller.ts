@@ -21,6 +21,7 @@ export class ConnectionConfigController {
   }
 
   @Put()
+  @ApiErrorResponses(400)
   @ApiOperation({ summary: 'Replace the settings; the tunnel reconnects with them' })
   @ApiOkResponse({ type: ConnectionView })
   replace(@Body() body: UpdateConnectionDto): Promise<ConnectionView> {
@@ -28,6 +29,7 @@ export class ConnectionConfigController {
   }
 
   @Patch()
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary: 'Change only the fields given (e.g. just the secret); the tunnel reconnects',
   })

@@ -14,6 +14,7 @@ export class DataLogController {
   constructor(private readonly dataLog: DataLogService) {}
 
   @Get()
+  @ApiErrorResponses(400)
   @ApiOperation({ summary: 'Served calls, newest first; filter and page with cursor' })
   @ApiOkResponse({ type: DataLogPage })
   list(@Query() query: DataLogQueryDto): Promise<DataLogPage> {
