@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type RawEnv } from '../shared/config/load-config';
 import { createHttpApp } from '../shared/http/create-http-app';
+import { ADMIN_TOKEN_SECURITY } from './admin-auth/api-admin-auth.decorator';
 import { AgentConfig } from './agent.config';
 import { AgentModule } from './agent.module';
 
@@ -13,5 +14,6 @@ export async function createAgentApp(config: AgentConfig): Promise<NestExpressAp
     title: 'intrabridge agent',
     description: 'Intranet agent admin API: data sources, relay connection, data log.',
     version: '1',
+    securitySchemes: ADMIN_TOKEN_SECURITY,
   });
 }

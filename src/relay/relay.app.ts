@@ -23,6 +23,8 @@ export async function createRelayApp(config: RelayConfig): Promise<NestExpressAp
       description:
         'Public relay: authenticated HTTP proxy to intranet agents, users and access, monitoring.',
       version: '1',
+      // The catch-all proxy routes are registered first; the page opens on the API instead.
+      lastTags: ['proxy'],
     },
     RELAY_HTTP_OPTIONS,
   );

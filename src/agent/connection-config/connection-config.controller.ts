@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminAuth } from '../admin-auth/api-admin-auth.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectionConfigService } from './connection-config.service';
 import { PatchConnectionDto } from './dto/patch-connection.dto';
 import { ConnectionView, UpdateConnectionDto } from './dto/update-connection.dto';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('connection')
-@ApiBearerAuth()
+@ApiAdminAuth()
 @ApiErrorResponses(503)
 @Controller('api/v1/connection')
 export class ConnectionConfigController {
@@ -20,6 +21,7 @@ export class ConnectionConfigController {
   }
 
   @Put()
+  @ApiErrorResponses(400)
   @ApiOperation({ summary: 'Replace the settings; the tunnel reconnects with them' })
   @ApiOkResponse({ type: ConnectionView })
   replace(@Body() body: UpdateConnectionDto): Promise<ConnectionView> {
@@ -27,6 +29,7 @@ export class ConnectionConfigController {
   }
 
   @Patch()
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary: 'Change only the fields given (e.g. just the secret); the tunnel reconnects',
   })

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminAuth } from '../admin-auth/api-admin-auth.decorator';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DatasourceView } from './datasource-settings';
 import { DatasourcesService, type ReachabilityReport } from './datasources.service';
 import { CreateDatasourceDto } from './dto/create-datasource.dto';
@@ -7,7 +8,7 @@ import { UpdateDatasourceDto } from './dto/update-datasource.dto';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 
 @ApiTags('datasources')
-@ApiBearerAuth()
+@ApiAdminAuth()
 @ApiErrorResponses(503)
 @Controller('api/v1/datasources')
 export class DatasourcesController {
@@ -20,18 +21,21 @@ export class DatasourcesController {
   }
 
   @Post()
+  @ApiErrorResponses(400, [409, 'DATASOURCE_EXISTS: the name is taken'])
   @ApiOperation({ summary: 'Create a datasource (409 DATASOURCE_EXISTS when the name is taken)' })
   create(@Body() body: CreateDatasourceDto): Promise<DatasourceView> {
     return this.datasources.create(body);
   }
 
   @Get(':name')
+  @ApiErrorResponses([404, 'DATASOURCE_NOT_FOUND'])
   @ApiOperation({ summary: 'One datasource (404 DATASOURCE_NOT_FOUND)' })
   get(@Param('name') name: string): Promise<DatasourceView> {
     return this.datasources.get(name);
   }
 
   @Patch(':name')
+  @ApiErrorResponses(400, [404, 'DATASOURCE_NOT_FOUND'])
   @ApiOperation({
     summary: 'Change description, enabled or settings; settings merge field by field',
     description: 'A secret sent back as *** keeps its stored value. Name and type never change.',
@@ -41,6 +45,7 @@ export class DatasourcesController {
   }
 
   @Delete(':name')
+  @ApiErrorResponses([404, 'DATASOURCE_NOT_FOUND'])
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a datasource' })
   remove(@Param('name') name: string): Promise<void> {
@@ -48,6 +53,7 @@ export class DatasourcesController {
   }
 
   @Post(':name/enable')
+  @ApiErrorResponses([404, 'DATASOURCE_NOT_FOUND'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Serve the datasource again' })
   enable(@Param('name') name: string): Promise<DatasourceView> {
@@ -55,6 +61,7 @@ export class DatasourcesController {
   }
 
   @Post(':name/disable')
+  @ApiErrorResponses([404, 'DATASOURCE_NOT_FOUND'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop serving the datasource (calls get 404 DATASOURCE_NOT_FOUND)' })
   disable(@Param('name') name: string): Promise<DatasourceView> {
@@ -62,6 +69,7 @@ export class DatasourcesController {
   }
 
   @Post(':name/test')
+  @ApiErrorResponses([404, 'DATASOURCE_NOT_FOUND'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Check that the datasource answers (reachable: true/false)' })
   test(@Param('name') name: string): Promise<ReachabilityReport> {

@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAdminAuth } from '../admin-auth/api-admin-auth.decorator';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TunnelClient } from './tunnel-client';
 import type { TunnelStatus } from './tunnel-status';
 
 @ApiTags('connection')
-@ApiBearerAuth()
+@ApiAdminAuth()
 @Controller('api/v1/connection')
 export class TunnelStatusController {
   constructor(private readonly tunnel: TunnelClient) {}

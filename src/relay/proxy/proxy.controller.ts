@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CurrentPrincipal } from '../../shared/auth/current-principal.decorator';
 import type { Principal } from '../../shared/auth/principal';
 import { AppException } from '../../shared/errors/app.exception';
+import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator';
 import { ApiSecurityResponses } from '../security/api-security-responses.decorator';
 import { ProxyService } from './proxy.service';
 import { parseProxyTarget, PROXY_ROUTES } from './proxy-target';
@@ -21,6 +22,7 @@ import { parseProxyTarget, PROXY_ROUTES } from './proxy-target';
  */
 @ApiTags('proxy')
 @ApiSecurityResponses()
+@ApiErrorResponses(401)
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('api/v1/proxy')
@@ -29,6 +31,8 @@ export class ProxyController {
 
   @All(PROXY_ROUTES.map((route) => route.slice('api/v1/proxy/'.length)))
   @ApiOperation({
+    // One operation per method in the document: proxyGet, proxyPost, ...
+    operationId: 'proxy',
     summary: 'Call an intranet datasource through its agent (any method; body and answer stream)',
     description:
       'HTTP and file datasources take any path below the datasource; SQL datasources take ' +

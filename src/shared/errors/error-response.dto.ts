@@ -14,6 +14,10 @@ export class ErrorResponseDto {
   @ApiPropertyOptional({ example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })
   requestId?: string;
 
-  @ApiPropertyOptional({ description: 'Extra facts, e.g. per-field validation problems' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Extra facts, e.g. per-field validation problems',
+  })
   details?: unknown;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Logger } from 'nestjs-pino';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../auth/api-auth.decorator';
 import type { AppConfig } from '../config/app.config';
@@ -12,13 +13,27 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { httpServerLimits, LimitedExpressAdapter } from './http-server-limits';
 import { jsonBody } from './json-body';
+import { normalizeOpenApiDocument } from './openapi-document';
 import { QuietFrameworkLogger } from '../logging/quiet-framework-logger';
 
 export interface ApiDescription {
   title: string;
   description: string;
   version: string;
+  /** Security schemes offered under Authorize; the relay's user token and API key by default. */
+  securitySchemes?: Record<string, SecuritySchemeObject>;
+  /** Tags whose routes go to the end of the page. */
+  lastTags?: readonly string[];
 }
+
+const RELAY_SECURITY: Record<string, SecuritySchemeObject> = {
+  [BEARER_SCHEME]: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'User access token (JWT) or API key',
+  },
+  [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key' },
+};
 
 export interface HttpAppOptions {
   /** Path prefixes whose request bodies are streamed by their handlers, never parsed. */
@@ -64,20 +79,17 @@ export async function createHttpApp(
 }
 
 function setUpSwagger(app: NestExpressApplication, api: ApiDescription): void {
-  const document = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(api.title)
     .setDescription(api.description)
-    .setVersion(api.version)
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'User access token (JWT) or API key' },
-      BEARER_SCHEME,
-    )
-    .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key' },
-      API_KEY_SCHEME,
-    )
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+    .setVersion(api.version);
+  for (const [name, scheme] of Object.entries(api.securitySchemes ?? RELAY_SECURITY)) {
+    builder.addSecurity(name, scheme);
+  }
+  const document = builder.build();
+  const create = () =>
+    normalizeOpenApiDocument(SwaggerModule.createDocument(app, document), api.lastTags);
+  SwaggerModule.setup('docs', app, create, {
     jsonDocumentUrl: 'docs-json',
     // A page reload keeps the token entered under Authorize.
     swaggerOptions: { persistAuthorization: true },

@@ -20,19 +20,19 @@ export class RelayTlsDto {
   @Matches(/^\/\S*$/, { message: 'caFile must be an absolute path' })
   caFile?: string;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, default: true })
   @IsBoolean()
   rejectUnauthorized = true;
 }
 
 export class ReconnectPolicyDto {
-  @ApiPropertyOptional({ default: DEFAULT_RECONNECT.initialDelayMs })
+  @ApiPropertyOptional({ type: Number, default: DEFAULT_RECONNECT.initialDelayMs })
   @IsInt()
   @Min(50)
   @Max(60_000)
   initialDelayMs = DEFAULT_RECONNECT.initialDelayMs;
 
-  @ApiPropertyOptional({ default: DEFAULT_RECONNECT.maxDelayMs })
+  @ApiPropertyOptional({ type: Number, default: DEFAULT_RECONNECT.maxDelayMs })
   @IsInt()
   @Min(100)
   @Max(3_600_000)
@@ -71,10 +71,10 @@ export class UpdateConnectionDto {
 }
 
 export class ConnectionView {
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: String, nullable: true })
   relayUrl: string | null;
 
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: String, nullable: true })
   agentId: string | null;
 
   @ApiProperty({ description: 'Whether a secret is stored (it is never returned)' })

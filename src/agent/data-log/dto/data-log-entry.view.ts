@@ -42,7 +42,7 @@ export class DataLogEntryView {
   @ApiProperty()
   durationMs: number;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   errorCode: string | null;
 }
 
@@ -50,6 +50,10 @@ export class DataLogPage {
   @ApiProperty({ type: [DataLogEntryView] })
   items: DataLogEntryView[];
 
-  @ApiPropertyOptional({ nullable: true, description: 'Pass as cursor for the next (older) page' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next (older) page',
+  })
   nextCursor: string | null;
 }

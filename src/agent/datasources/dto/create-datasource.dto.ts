@@ -34,7 +34,7 @@ export class CreateDatasourceDto {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, default: true })
   @IsBoolean()
   enabled = true;
 

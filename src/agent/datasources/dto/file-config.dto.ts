@@ -8,11 +8,19 @@ export class FileConfigDto implements FileSourceConfig {
   @IsAbsolutePath()
   root: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Serve and list names starting with "."' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Serve and list names starting with "."',
+  })
   @IsBoolean()
   allowHidden = false;
 
-  @ApiPropertyOptional({ default: 10_000, description: 'Longest directory listing returned' })
+  @ApiPropertyOptional({
+    type: Number,
+    default: 10_000,
+    description: 'Longest directory listing returned',
+  })
   @IsInt()
   @Min(1)
   @Max(100_000)

@@ -24,7 +24,7 @@ export class HttpTlsDto {
   @IsAbsolutePath()
   caFile?: string;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, default: true })
   @IsBoolean()
   rejectUnauthorized = true;
 }
@@ -54,19 +54,25 @@ export class HttpConfigDto implements HttpSourceConfig {
   allowedPathPrefixes: string[] = ['/'];
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     example: { 'X-Api-Key': 'secret' },
     description: 'Added to every upstream request, replacing caller headers; values never returned',
   })
   @IsHeaderMap()
   injectHeaders: Record<string, string> = {};
 
-  @ApiPropertyOptional({ default: 30_000, description: 'Idle timeout of the upstream exchange' })
+  @ApiPropertyOptional({
+    type: Number,
+    default: 30_000,
+    description: 'Idle timeout of the upstream exchange',
+  })
   @IsInt()
   @Min(100)
   @Max(3_600_000)
   timeoutMs = 30_000;
 
-  @ApiPropertyOptional({ default: 10_485_760 })
+  @ApiPropertyOptional({ type: Number, default: 10_485_760 })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

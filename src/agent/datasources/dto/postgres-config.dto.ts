@@ -53,7 +53,7 @@ export class QueryParamDto implements QueryParamSpec {
   @IsIn(QUERY_PARAM_TYPES)
   type: QueryParamType;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ type: Boolean, default: false })
   @IsBoolean()
   required = false;
 
@@ -63,7 +63,10 @@ export class QueryParamDto implements QueryParamSpec {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'Used when the caller omits the parameter' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    description: 'Used when the caller omits the parameter',
+  })
   @IsOptional()
   @IsValidDefault()
   default?: unknown;
@@ -127,13 +130,18 @@ export class NamedQueryDto implements NamedQuery {
   @HasUniqueNames()
   params: QueryParamDto[] = [];
 
-  @ApiPropertyOptional({ default: 10_000, description: 'Rows beyond it are not sent' })
+  @ApiPropertyOptional({
+    type: Number,
+    default: 10_000,
+    description: 'Rows beyond it are not sent',
+  })
   @IsInt()
   @Min(1)
   @Max(100_000_000)
   maxRows = 10_000;
 
   @ApiPropertyOptional({
+    type: Number,
     default: 10_000,
     description: 'Longest time the query may run, streaming its result included',
   })
@@ -142,7 +150,11 @@ export class NamedQueryDto implements NamedQuery {
   @Max(3_600_000)
   timeoutMs = 10_000;
 
-  @ApiPropertyOptional({ default: true, description: 'Run in a READ ONLY transaction' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: true,
+    description: 'Run in a READ ONLY transaction',
+  })
   @IsBoolean()
   readOnly = true;
 }
@@ -155,7 +167,7 @@ export class PostgresConfigDto implements PostgresSourceConfig {
   @IsPostgresUrl()
   url: string;
 
-  @ApiPropertyOptional({ default: 4, description: 'Pool size (opened lazily)' })
+  @ApiPropertyOptional({ type: Number, default: 4, description: 'Pool size (opened lazily)' })
   @IsInt()
   @Min(1)
   @Max(50)

@@ -7,7 +7,7 @@ import { IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from
  * (as the API shows it) keeps its stored value. Name and type never change.
  */
 export class UpdateDatasourceDto {
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsString()
   @MaxLength(500)
@@ -18,17 +18,29 @@ export class UpdateDatasourceDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'Fields of the http settings to change' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Fields of the http settings to change',
+  })
   @IsOptional()
   @IsObject()
   http?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Fields of the postgres settings to change' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Fields of the postgres settings to change',
+  })
   @IsOptional()
   @IsObject()
   postgres?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Fields of the file settings to change' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Fields of the file settings to change',
+  })
   @IsOptional()
   @IsObject()
   file?: Record<string, unknown>;

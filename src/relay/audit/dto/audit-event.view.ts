@@ -48,6 +48,7 @@ export class AuditEventView {
 
   @ApiPropertyOptional({
     type: Object,
+    additionalProperties: true,
     nullable: true,
     description: 'Facts of the event, e.g. `before` and `after` of a change; secrets redacted',
   })

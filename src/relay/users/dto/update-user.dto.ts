@@ -8,7 +8,7 @@ import { IsRoleList } from './roles-field';
  * generation...) is refused with 400 by the global whitelist, so nothing can be mass-assigned.
  */
 export class UpdateUserDto {
-  @ApiPropertyOptional({ maxLength: 200, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(200)
