@@ -25,6 +25,8 @@ const FLUSH_WAIT_MS = 5_000;
 interface Footprint {
   folder: number;
   wal: number;
+  /** Checkpoints so far (pg_stat_checkpointer: timed + requested, ours included). */
+  checkpoints: number;
   tables: Record<string, number>;
 }
 
@@ -69,12 +71,20 @@ async function footprint(dataDir: string): Promise<Footprint> {
     const wal = await client.query<{ bytes: string }>(
       'select coalesce(sum(size), 0) as bytes from pg_ls_waldir()',
     );
+    const checkpoints = await client.query<{ n: string }>(
+      'select num_timed + num_requested as n from pg_stat_checkpointer',
+    );
     const tables: Record<string, number> = { other: 0 };
     for (const { name, bytes } of sizes.rows) {
       const key = TABLES.includes(name) ? name : 'other';
       tables[key] = (tables[key] ?? 0) + Number(bytes);
     }
-    return { folder: folderBytes(dataDir), wal: Number(wal.rows[0].bytes), tables };
+    return {
+      folder: folderBytes(dataDir),
+      wal: Number(wal.rows[0].bytes),
+      checkpoints: Number(checkpoints.rows[0].n),
+      tables,
+    };
   } finally {
     await client.end();
   }
@@ -100,7 +110,8 @@ function report(side: string, before: Footprint, after: Footprint, calls: number
   console.log(
     `${side}: data folder ${mib(before.folder)} -> ${mib(after.folder)} MiB, ` +
       `${perCall(after.folder, before.folder)} B/call; WAL ${mib(before.wal)} -> ` +
-      `${mib(after.wal)} MiB, ${perCall(after.wal, before.wal)} B/call`,
+      `${mib(after.wal)} MiB, ${perCall(after.wal, before.wal)} B/call; ` +
+      `${after.checkpoints - before.checkpoints} checkpoints`,
   );
   for (const name of Object.keys({ ...before.tables, ...after.tables })) {
     const [a, b] = [after.tables[name] ?? 0, before.tables[name] ?? 0];
