@@ -87,6 +87,8 @@ export interface Bridge {
   agentId: string;
   apiKey: string;
   proxyBase: string;
+  /** Each side's DATA_DIR (its embedded server's folder is `pg` inside). */
+  dataDirs: { relay: string; agent: string };
   stop(): Promise<void>;
 }
 
@@ -180,6 +182,7 @@ export async function startBridge(
     agentId: agent.id,
     apiKey: key.key,
     proxyBase,
+    dataDirs: { relay: join(dir, 'relay'), agent: join(dir, 'agent') },
     stop: async () => {
       await agentProcess.stop();
       await relay.stop();

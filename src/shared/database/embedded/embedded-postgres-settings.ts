@@ -31,8 +31,10 @@ export const EMBEDDED_SETTINGS: Record<string, string> = {
   max_logical_replication_workers: '0',
   autovacuum_max_workers: '1',
   autovacuum_worker_slots: '1',
-  // A small WAL: checkpoints come sooner, the folder stays small.
-  max_wal_size: '64MB',
+  // A small WAL: it fills to max_wal_size under load and stays that size, a fixed part of
+  // the data folder (bench/README.md, "Storage per call"). 32MB is two 16MB segments, the
+  // least min_wal_size may be; checkpoints come every 32MB of WAL.
+  max_wal_size: '32MB',
   min_wal_size: '32MB',
   // Durability as on any server: a commit is on disk before the caller hears of it.
   fsync: 'on',
