@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 60000,
+  setupFilesAfterEnv: ['<rootDir>/test/utils/e2e-retries.ts'],
   // A suite that leaves a handle open must not hang CI; leaks still show as warnings.
   forceExit: true,
 };

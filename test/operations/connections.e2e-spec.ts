@@ -229,7 +229,7 @@ describe('connection monitor with a real agent', () => {
     // The agent's reconnect (after its backoff) is what the rule refuses and audits.
     const denied = await eventually(async () => {
       const answer = await admin.get('/api/v1/audit-events?action=access.ip_denied');
-      return answer.body.items[0] as Json | undefined;
+      return (answer.body.items as Json[])[0];
     });
     expect(denied).toMatchObject({ details: { scope: 'tunnel' } });
     expect(bridge.relay.app.get(TunnelRegistry).get(bridge.agentId)).toBeUndefined();
