@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { DataLogRetention } from '../../src/agent/data-log/data-log-retention';
 import { DataLogWriter } from '../../src/agent/data-log/data-log.writer';
 import { DatasourceDispatcher } from '../../src/agent/datasources/datasource-dispatcher';
+import { AgentMetrics } from '../../src/agent/metrics/agent-metrics';
 import { adminClient, ADMIN_TOKEN } from '../utils/agent-admin';
 import { startAgentOn } from '../utils/agent-on-database';
 import { makeCall, readReply } from '../utils/datasource-calls';
@@ -193,6 +194,9 @@ describe('data log row budget', () => {
       expect(rows.map((row) => row.request_id)).toEqual(
         Array.from({ length: 10 }, (_, i) => `r-${i + 4}`),
       );
+      const { body } = await agent.app.get(AgentMetrics).scrape();
+      expect(body).toContain(`\nintrabridge_agent_data_log_rows ${retention.usage.rows}\n`);
+      expect(body).toMatch(/^intrabridge_agent_data_log_row_budget 10$/m);
     } finally {
       await agent.close();
     }

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TableRetention } from '../../shared/database/retention-schedule';
 import { AgentConfig } from '../agent.config';
+import { AgentMetrics } from '../metrics/agent-metrics';
 
 /** Deletes data-log rows older than DATA_LOG_RETENTION_DAYS and past DATA_LOG_MAX_ROWS, hourly. */
 @Injectable()
 export class DataLogRetention extends TableRetention {
-  constructor(dataSource: DataSource, config: AgentConfig) {
+  constructor(dataSource: DataSource, config: AgentConfig, metrics: AgentMetrics) {
     super(
       dataSource,
       {
@@ -19,5 +20,6 @@ export class DataLogRetention extends TableRetention {
       },
       new Logger(DataLogRetention.name),
     );
+    metrics.provide({ dataLogUsage: () => this.usage });
   }
 }

@@ -8,6 +8,8 @@ export interface AgentLiveSources {
   rttMs(): number | undefined;
   streamsInFlight(): number;
   dataLogBuffered(): number;
+  /** Data-log rows and their budget as the last retention sweep measured them. */
+  dataLogUsage(): { rows: number; maxRows: number };
 }
 
 const TUNNEL_STATES: TunnelState[] = [
@@ -136,6 +138,22 @@ export class AgentMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources().dataLogBuffered?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'intrabridge_agent_data_log_rows',
+      help: 'Data-log rows as the last retention sweep counted them',
+      registers: [this.registry],
+      collect() {
+        this.set(sources().dataLogUsage?.().rows ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'intrabridge_agent_data_log_row_budget',
+      help: 'DATA_LOG_MAX_ROWS, the data log row budget (0: none)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources().dataLogUsage?.().maxRows ?? 0);
       },
     });
     collectDefaultMetrics({ register: this.registry });
