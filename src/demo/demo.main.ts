@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadDemoState, saveDemoState, type DemoState } from './demo-state';
 import { startProfile, stopProfile, waitUntilUp } from './demo-processes';
 import { RelayAdminClient } from './relay-admin-client';
@@ -120,6 +120,8 @@ async function stopAll(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Parents as any folder (umask): only the demo's own folder is owner-only.
+  await mkdir(dirname(DATA_DIR), { recursive: true });
   await mkdir(DATA_DIR, { recursive: true, mode: 0o700 });
   // Run as root, the embedded servers run as the postgres account, which must pass through
   // to reach their folders (listing stays owner-only; the files in here are 0600).
