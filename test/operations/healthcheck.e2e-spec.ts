@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawEnv } from '../../src/shared/config/load-config';
 import { spawnProfile, type ProfileProcess } from '../utils/spawn-profile';
+import { selfSignedCertificate } from '../utils/self-signed-certificate';
 import { provisionTestDatabase, type TestDatabase } from '../utils/test-database';
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,28 +38,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function selfSignedCertificate(dir: string): { TLS_CERT_FILE: string; TLS_KEY_FILE: string } {
-  const files = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') };
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=relay.example.com',
-      '-keyout',
-      files.TLS_KEY_FILE,
-      '-out',
-      files.TLS_CERT_FILE,
-    ],
-    { stdio: 'ignore' },
-  );
-  return files;
+function tlsFiles(dir: string): { TLS_CERT_FILE: string; TLS_KEY_FILE: string } {
+  const { certFile, keyFile } = selfSignedCertificate(dir);
+  return { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile };
 }
 
 describe('the image HEALTHCHECK', () => {
@@ -94,7 +76,7 @@ describe('the image HEALTHCHECK', () => {
       HOST: '0.0.0.0',
       PORT: String(await freePort()),
       ...database.env,
-      ...(tls ? selfSignedCertificate(dir) : {}),
+      ...(tls ? tlsFiles(dir) : {}),
     };
     running = await spawnProfile('relay', { database, env });
     expect(await runHealthcheck(command, env)).toBe(0);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +9,7 @@ import { TunnelRegistry } from '../../src/relay/tunnel/tunnel-registry';
 import { adminClient } from '../utils/agent-admin';
 import { api, registerAgent, startBridge, waitForAgent, type TestBridge } from '../utils/bridge';
 import { json } from '../utils/http';
+import { selfSignedCertificate } from '../utils/self-signed-certificate';
 import { spawnProfile } from '../utils/spawn-profile';
 import { startAgent, startRelay } from '../utils/test-apps';
 
@@ -37,35 +37,10 @@ function registerAgentOver(
   });
 }
 
-/** A self-signed certificate for 127.0.0.1, made with the system's openssl. */
-function selfSignedCertificate(): { certFile: string; key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'ib-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    certFile: join(dir, 'cert.pem'),
-    key: readFileSync(join(dir, 'key.pem')),
-    cert: readFileSync(join(dir, 'cert.pem')),
-  };
+/** A self-signed certificate for 127.0.0.1 in a folder of its own, with its PEM bytes. */
+function selfSignedPair(): { certFile: string; key: Buffer; cert: Buffer } {
+  const { certFile, keyFile } = selfSignedCertificate(mkdtempSync(join(tmpdir(), 'ib-tls-')));
+  return { certFile, key: readFileSync(keyFile), cert: readFileSync(certFile) };
 }
 
 /** A TLS-terminating front for the relay, as a load balancer would be. */
@@ -107,7 +82,7 @@ describe('wss:// with a private CA, and dead-peer detection', () => {
   });
 
   it('refuses an unknown certificate, accepts it with its CA file, and only skips checks when told', async () => {
-    const { certFile, key, cert } = selfSignedCertificate();
+    const { certFile, key, cert } = selfSignedPair();
     const front = await tlsFront(bridge.relay.url, key, cert);
     const { id, secret } = await registerAgent(bridge.relay.url, bridge.adminToken);
     const agent = await startAgent({
@@ -156,7 +131,7 @@ describe('wss:// with a private CA, and dead-peer detection', () => {
   });
 
   it("serves HTTPS and wss:// with the relay's own certificate", async () => {
-    const { certFile, key, cert } = selfSignedCertificate();
+    const { certFile, key, cert } = selfSignedPair();
     const dir = mkdtempSync(join(tmpdir(), 'ib-tls-relay-'));
     writeFileSync(join(dir, 'key.pem'), key);
     const relay = await startRelay({
